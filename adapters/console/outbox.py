@@ -1,0 +1,124 @@
+"""The console's outbox: prints effects and remembers buttons, slots and the open form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from adapters.console.render import card_lines, form_lines, plain
+from bot.core.cards import Card, Form
+from bot.core.effects import DirectMessage, Effect, OpenForm, Post, Update, Whisper
+from bot.core.refs import ChannelRef
+
+
+@dataclass(frozen=True, slots=True)
+class PressableButton:
+    action: str
+    label: str
+    where: ChannelRef
+
+
+class ConsoleOutbox:
+    """Writes to ``write`` (stdout by default); dispatches by effect type, loudly on others."""
+
+    def __init__(self, write: Callable[[str], None] = print) -> None:
+        self.write = write
+        self.buttons: dict[int, PressableButton] = {}
+        self.forms: dict[str, tuple[Form, ChannelRef]] = {}
+        self.files: dict[str, str] = {}
+        self._slots: dict[tuple[str, str], tuple[list[str], dict[str, int]]] = {}
+        self._handlers: dict[type, Callable[[Effect], None]] = {
+            Post: self._post, Update: self._update, Whisper: self._whisper,
+            DirectMessage: self._direct, OpenForm: self._form,
+        }
+
+    async def send(self, effect: Effect) -> None:
+        handler = self._handlers.get(type(effect))
+        if handler is None:
+            raise TypeError(f"the console cannot carry out {type(effect).__name__}")
+        handler(effect)
+
+    def find(self, label: str, where: ChannelRef) -> PressableButton | None:
+        """The newest button called ``label`` shown in ``where``."""
+        wanted = label.strip().lower()
+        for number in sorted(self.buttons, reverse=True):
+            button = self.buttons[number]
+            if button.where == where and plain(button.label).lower() == wanted:
+                return button
+        return None
+
+    def _numbers(self, card: Card, where: ChannelRef,
+                 reuse: dict[str, int] | None = None) -> list[int]:
+        numbers = []
+        for button in card.buttons:
+            if reuse and button.action in reuse:
+                numbers.append(reuse[button.action])
+                continue
+            number = len(self.buttons) + 1
+            self.buttons[number] = PressableButton(action=button.action, label=button.label,
+                                                   where=where)
+            numbers.append(number)
+        return numbers
+
+    def _show(self, header: str, card: Card, where: ChannelRef) -> None:
+        self.write(header)
+        for line in card_lines(card, self._numbers(card, where)):
+            self.write(line)
+
+    def _post(self, effect: Effect) -> None:
+        assert isinstance(effect, Post)
+        if effect.card.slot:
+            self._show_slot(effect.where, effect.card, update=False)
+        else:
+            self._show(f"[#{effect.where.channel}] bot:", effect.card, effect.where)
+
+    def _update(self, effect: Effect) -> None:
+        assert isinstance(effect, Update)
+        self._show_slot(effect.where, effect.card, update=True)
+
+    def _show_slot(self, where: ChannelRef, card: Card, *, update: bool) -> None:
+        """A card kept up to date in place: on an update, print only the lines that changed."""
+        key = (where.key, card.slot)
+        previous = self._slots.get(key) if update else None
+        numbers = self._numbers(card, where, reuse=previous[1] if previous else None)
+        lines = card_lines(card, numbers)
+        self._slots[key] = (lines, {b.action: n for b, n in zip(card.buttons, numbers,
+                                                                 strict=True)})
+        if previous is None:
+            self.write(f"[#{where.channel}] bot:")
+            for line in lines:
+                self.write(line)
+            return
+        changed = [line for line in lines if line not in previous[0]]
+        if lines and lines[0] != previous[0][0]:
+            changed = lines
+        self.write(f"[#{where.channel}] bot (card updated):")
+        for line in changed or ["┃ (no visible change)"]:
+            self.write(line)
+
+    def _whisper(self, effect: Effect) -> None:
+        assert isinstance(effect, Whisper)
+        place = "DM" if effect.where.direct else f"#{effect.where.channel}"
+        self._show(f"[{place}, only {effect.user.id} sees] bot:", effect.card, effect.where)
+
+    def _direct(self, effect: Effect) -> None:
+        assert isinstance(effect, DirectMessage)
+        where = dm_channel(effect.user.workspace, effect.user.id)
+        self._show(f"[DM to {effect.user.id}] bot:", effect.card, where)
+        if effect.attachment is not None:
+            self.files[effect.attachment.filename] = effect.attachment.content
+            self.write(f"┃ 📎 {effect.attachment.filename}")
+            for line in effect.attachment.content.splitlines():
+                self.write(f"┃ │ {line}")
+
+    def _form(self, effect: Effect) -> None:
+        assert isinstance(effect, OpenForm)
+        self.forms[effect.user.id] = (effect.form, effect.where)
+        self.write(f"[form for {effect.user.id}]")
+        for line in form_lines(effect.form):
+            self.write(line)
+
+
+def dm_channel(workspace: str, user_id: str) -> ChannelRef:
+    return ChannelRef(platform="console", workspace=workspace, channel=f"dm-{user_id}",
+                      direct=True)

@@ -1,0 +1,154 @@
+"""The ``revans`` command: ``run`` (the bot), ``console`` (the bot in a terminal), ``demo``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from pydantic import ValidationError
+
+from adapters.console.app import ConsoleApp, ConsoleClock
+from adapters.console.outbox import ConsoleOutbox
+from bot import demo
+from bot.runtime import Runtime, build, configure_logging
+from bot.scheduler import PingScheduler
+from config.settings import Settings
+from storage.database import DatabaseError
+
+log = logging.getLogger("revans")
+
+NO_PLATFORM = """\
+revans run: no platform credentials are set, so there is nothing to connect to.
+Set them in the environment or in a .env file (see .env.example):
+  Slack (Socket Mode):  SLACK_BOT_TOKEN and SLACK_APP_TOKEN
+  Slack (HTTP):         SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (served on PORT at /slack/events)
+  Discord:              DISCORD_TOKEN
+To try Revans without any of them: `revans console` (type as any member) or `revans demo`."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="revans", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the bot on the configured platforms")
+    console = commands.add_parser("console", help="the bot in the terminal")
+    console.add_argument("--start", help="the console clock's start (ISO 8601, UTC)")
+    console.add_argument("--database-url", help="default: DATABASE_URL")
+    demo_cmd = commands.add_parser("demo", help="a scripted cycle, printed as a transcript")
+    demo_cmd.add_argument("--database-url", help="default: a temporary SQLite file")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(f"revans: a setting is wrong:\n{error}", file=sys.stderr)
+        return 2
+    configure_logging(settings)
+    try:
+        if args.command == "run":
+            return asyncio.run(run(settings))
+        if args.command == "console":
+            start = _start(args.start)
+            return asyncio.run(run_console(settings, start, args.database_url))
+        return run_demo(settings, args.database_url)
+    except DatabaseError as error:
+        print(f"revans: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _start(text: str | None) -> datetime:
+    if not text:
+        return datetime.now(UTC).replace(second=0, microsecond=0)
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class Service(Protocol):
+    """A running platform connection (Slack app, Discord client): started, then stopped."""
+
+    async def stop(self) -> None: ...
+
+
+async def start_platform(name: str, settings: Settings, runtime: Runtime) -> Service:
+    """Start one platform's adapter; each lives in ``adapters/<name>/app.py``."""
+    if name == "slack":
+        from adapters.slack.app import start_slack
+
+        return await start_slack(settings, runtime)
+    if name == "discord":
+        from adapters.discord.app import start_discord
+
+        return await start_discord(settings, runtime)
+    raise ValueError(f"unknown platform {name!r}")
+
+
+async def run(settings: Settings) -> int:
+    """The bot on every configured platform, with the scheduler, until SIGTERM or Ctrl-C."""
+    if not settings.platforms:
+        print(NO_PLATFORM, file=sys.stderr)
+        return 1
+    runtime = await build(settings)
+    scheduler = PingScheduler(runtime.delivery)
+    services: list[Service] = []
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signal_number, stop.set)
+    try:
+        for name in settings.platforms:
+            services.append(await start_platform(name, settings, runtime))
+            log.info("%s adapter started", name)
+        scheduler.start()
+        log.info("revans is running (%s)", ", ".join(settings.platforms))
+        await stop.wait()
+        log.info("stopping")
+    finally:
+        await scheduler.shutdown()
+        for service in reversed(services):
+            try:
+                await asyncio.wait_for(service.stop(), timeout=8)
+            except Exception:  # noqa: BLE001 - keep stopping the others
+                log.exception("a service did not stop cleanly")
+        await runtime.close()
+    return 0
+
+
+async def run_console(settings: Settings, start: datetime, database_url: str | None,
+                      *, lines: list[str] | None = None, write=print) -> int:
+    """The console on ``DATABASE_URL`` (or ``database_url``); a script on stdin runs and exits."""
+    interactive = lines is None and sys.stdin.isatty()
+    clock = ConsoleClock(start, live=interactive)
+    runtime = await build(settings, clock=clock, database_url=database_url)
+    outbox = ConsoleOutbox(write=write)
+    app = ConsoleApp(runtime.engine, runtime.delivery, clock, outbox, write=write,
+                     echo=not interactive)
+    scheduler = PingScheduler(runtime.delivery) if interactive else None
+    try:
+        await runtime.delivery.run_due()
+        if interactive:
+            await app.interactive()
+        else:
+            await app.run_lines(lines if lines is not None else sys.stdin)
+    finally:
+        if scheduler is not None:
+            await scheduler.shutdown()
+        await runtime.close()
+    return 0
+
+
+def run_demo(settings: Settings, database_url: str | None = None, write=print) -> int:
+    with tempfile.TemporaryDirectory(prefix="revans-demo-") as folder:
+        url = database_url or f"sqlite+aiosqlite:///{Path(folder) / 'demo.db'}"
+        return asyncio.run(run_console(settings, demo.DEMO_START, url,
+                                       lines=demo.DEMO_SCRIPT.splitlines(), write=write))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

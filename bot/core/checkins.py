@@ -1,0 +1,191 @@
+"""Between meetings: check-in pings, their answers, help requests and meeting reminders."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.core import timeparse
+from bot.core.cards import Button, ButtonStyle, Card, action_id
+from bot.core.effects import (
+    CancelPings,
+    DeferPing,
+    DirectMessage,
+    Effect,
+    Post,
+    SchedulePing,
+)
+from bot.core.messages import t
+from bot.core.model import (
+    CheckinAnswer,
+    Commitment,
+    Context,
+    Ping,
+    PingKind,
+    Progress,
+    SetState,
+)
+from bot.core.refs import UserRef, mention
+from bot.core.result import Interactive, Result, refuse, whisper
+from bot.core.views import commitment_line, quoted
+
+SNOOZE = timedelta(days=1)
+REMINDER_HOURS = (24, 1)
+
+
+def user_zone(state: SetState, user: UserRef) -> str:
+    return state.profile(user).timezone or state.set.timezone
+
+
+def outside_quiet(state: SetState, user: UserRef, moment: datetime) -> datetime:
+    """When a DM the bot starts may go out: ``moment``, or the end of the member's quiet hours."""
+    return timeparse.out_of_quiet_hours(moment, state.profile(user).quiet, user_zone(state, user))
+
+
+def checkin_pings(state: SetState, commitment: Commitment, ctx: Context) -> list[Ping]:
+    """The check-ins still to come for ``commitment`` under the set's offsets."""
+    if state.set.checkins_paused or not commitment.open:
+        return []
+    pings, times = [], set()
+    for text in state.set.checkin_offsets:
+        offset = timeparse.parse_offset(text)
+        base = commitment.created_at if offset > timedelta(0) else commitment.due_at
+        due = outside_quiet(state, commitment.owner, base + offset)
+        if due <= ctx.now or due in times:
+            continue
+        times.add(due)
+        pings.append(Ping(id=ctx.new_id(), kind=PingKind.CHECKIN, set_id=state.set.id,
+                          due_at=due, user=commitment.owner, commitment_id=commitment.id))
+    return sorted(pings, key=lambda p: p.due_at)
+
+
+def reschedule_all(state: SetState, ctx: Context) -> list[Effect]:
+    """Replace every pending check-in of the set's open commitments (offsets or pause changed)."""
+    effects: list[Effect] = [CancelPings(set_id=state.set.id, kinds=frozenset({PingKind.CHECKIN}))]
+    for commitment in state.open_commitments():
+        if state.member(commitment.owner) is None:
+            continue
+        effects.extend(SchedulePing(ping=p) for p in checkin_pings(state, commitment, ctx))
+    return effects
+
+
+def reminder_pings(state: SetState, ctx: Context) -> list[Effect]:
+    """Cancel the set's reminders and arm 24 h and 1 h before the next meeting."""
+    effects: list[Effect] = [CancelPings(set_id=state.set.id,
+                                         kinds=frozenset({PingKind.REMINDER}))]
+    at = state.set.next_meeting_at
+    if at is None:
+        return effects
+    for hours in REMINDER_HOURS:
+        due = at - timedelta(hours=hours)
+        if due > ctx.now:
+            effects.append(SchedulePing(ping=Ping(
+                id=ctx.new_id(), kind=PingKind.REMINDER, set_id=state.set.id, due_at=due,
+                seq=hours)))
+    return effects
+
+
+def deliver_checkin(state: SetState, ping: Ping, ctx: Context) -> Result:
+    """A check-in is due: DM its owner, unless it is moot or inside their quiet hours."""
+    commitment = state.commitments.get(ping.commitment_id or "")
+    if (commitment is None or not commitment.open or state.set.checkins_paused
+            or state.member(commitment.owner) is None):
+        return Result(state)
+    allowed_at = outside_quiet(state, commitment.owner, ctx.now)
+    if allowed_at > ctx.now:
+        return Result(state, (DeferPing(ping_id=ping.id, until=allowed_at),))
+    updated = replace(commitment, last_pinged_at=ctx.now)
+    state = replace(state, commitments={**state.commitments, commitment.id: updated})
+    return Result(state, (DirectMessage(user=commitment.owner, card=checkin_card(state, updated)),))
+
+
+def checkin_card(state: SetState, commitment: Commitment) -> Card:
+    buttons = tuple(
+        Button(label=t(f"button.{answer.value}"), action=action_id(
+            "checkin", commitment.id, answer.value),
+            style=ButtonStyle.PRIMARY if answer is Progress.ON_TRACK else ButtonStyle.DEFAULT)
+        for answer in (Progress.ON_TRACK, Progress.STUCK, Progress.DONE, Progress.SNOOZE)
+    )
+    return Card(title=t("checkin.title", name=quoted(state.set.name, 100)),
+                body=t("checkin.body", line=commitment_line(state, commitment, with_owner=False)),
+                buttons=buttons)
+
+
+def missed_checkin(state: SetState, ping: Ping, ctx: Context) -> Result:
+    """The bot was down past the grace period: say so at the next review instead."""
+    commitment = state.commitments.get(ping.commitment_id or "")
+    if commitment is None or not commitment.open:
+        return Result(state)
+    answer = CheckinAnswer(id=ctx.new_id(), set_id=state.set.id, commitment_id=commitment.id,
+                           user=commitment.owner, answer=Progress.MISSED, at=ping.due_at)
+    return Result(replace(state, checkins=(*state.checkins, answer)))
+
+
+def deliver_reminder(state: SetState, ping: Ping, ctx: Context) -> Result:
+    """A meeting reminder, dropped if the schedule has changed since it was armed."""
+    at = state.set.next_meeting_at
+    hours = ping.seq or 0
+    if at is None or at - timedelta(hours=hours) != ping.due_at or state.running_meeting:
+        return Result(state)
+    key = "reminder.day" if hours >= 24 else "reminder.hour"
+    card = Card(body=t(key, name=quoted(state.set.name, 100),
+                       when=timeparse.format_when(at, state.set.timezone)))
+    return Result(state, (Post(where=state.set.home, card=card),))
+
+
+def pick_commitment(state: SetState, user: UserRef) -> Commitment | None:
+    """The open commitment a typed ``progress`` answers: the latest pinged, else the soonest due."""
+    mine = state.open_commitments(user)
+    if not mine:
+        return None
+    pinged = [c for c in mine if c.last_pinged_at is not None]
+    if pinged:
+        return max(pinged, key=lambda c: c.last_pinged_at or c.created_at)
+    return mine[0]
+
+
+def answer(state: SetState, event: Interactive, commitment: Commitment, progress: Progress,
+           note: str, ctx: Context) -> Result:
+    """Store a check-in answer and do what it implies (stop, snooze, offer help)."""
+    if commitment.owner != event.user:
+        return refuse(state, event, "checkin.not_yours")
+    if not commitment.open:
+        return refuse(state, event, "checkin.closed")
+    record = CheckinAnswer(id=ctx.new_id(), set_id=state.set.id, commitment_id=commitment.id,
+                           user=event.user, answer=progress, at=ctx.now, note=note)
+    updated = replace(commitment, progress=progress)
+    state = replace(state, checkins=(*state.checkins, record),
+                    commitments={**state.commitments, commitment.id: updated})
+    effects: list[Effect] = []
+    if progress is Progress.DONE:
+        effects.append(CancelPings(set_id=state.set.id, kinds=frozenset({PingKind.CHECKIN}),
+                                   commitment_id=commitment.id))
+    if progress is Progress.SNOOZE:
+        due = outside_quiet(state, event.user, ctx.now + SNOOZE)
+        effects.append(SchedulePing(ping=Ping(
+            id=ctx.new_id(), kind=PingKind.CHECKIN, set_id=state.set.id, due_at=due,
+            user=event.user, commitment_id=commitment.id)))
+        reply = whisper(event, "checkin.snoozed",
+                        when=timeparse.format_when(due, user_zone(state, event.user)))
+    elif progress is Progress.STUCK:
+        reply = replace(whisper(event, "checkin.stuck"), card=Card(
+            body=t("checkin.stuck"),
+            buttons=(Button(label=t("button.ask_help"), style=ButtonStyle.PRIMARY,
+                            action=action_id("help", commitment.id)),)))
+    else:
+        reply = whisper(event, f"checkin.noted.{progress.value}")
+    return Result(state, (*effects, reply))
+
+
+def ask_for_help(state: SetState, event: Interactive, commitment: Commitment) -> Result:
+    """Post the member's request for help to their set's own channel (never elsewhere)."""
+    if commitment.owner != event.user:
+        return refuse(state, event, "checkin.not_yours")
+    notes = [a.note for a in state.checkins
+             if a.commitment_id == commitment.id and a.answer is Progress.STUCK and a.note]
+    note = t("help_request.note", note=quoted(notes[-1], 1000)) if notes else ""
+    card = Card(title=t("help_request.title"), body=t(
+        "help_request.body", who=mention(commitment.owner), text=quoted(commitment.text, 1000),
+        note=note))
+    return Result(state, (Post(where=state.set.home, card=card),
+                          whisper(event, "help_request.sent", name=quoted(state.set.name, 100))))

@@ -1,0 +1,89 @@
+"""Inbound events: what adapters and the scheduler hand to the engine.
+
+Frozen, slotted, keyword-only values (after h11's ``_events.py``). ``event_id`` is the platform's
+own id for the delivery, used to drop retries; ``user_name`` is the display name the platform
+gave, kept so summaries and exports can name people outside the platform.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from bot.core.model import Ping, Stage
+from bot.core.refs import ChannelRef, UserRef
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CommandIssued:
+    """``/set <text>``: ``text`` is everything after the command name."""
+
+    where: ChannelRef
+    user: UserRef
+    text: str
+    user_name: str = ""
+    event_id: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TextPosted:
+    """A message a member wrote in a channel the bot can read."""
+
+    where: ChannelRef
+    user: UserRef
+    text: str
+    user_name: str = ""
+    event_id: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ButtonPressed:
+    """A button: ``action`` is the id made by ``cards.action_id``."""
+
+    where: ChannelRef
+    user: UserRef
+    action: str
+    user_name: str = ""
+    event_id: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FormSubmitted:
+    """A form (Slack modal, Discord modal, console prompt) sent back with its values."""
+
+    where: ChannelRef
+    user: UserRef
+    form_id: str
+    values: Mapping[str, str] = field(default_factory=dict)
+    user_name: str = ""
+    event_id: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PingDue:
+    """A stored ping (check-in, reminder) whose time has come and which this process claimed."""
+
+    ping: Ping
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PingMissed:
+    """A ping that fell due while the bot was down, past its grace period: recorded, not sent."""
+
+    ping: Ping
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StageTimerFired:
+    """A stage's time box warning (``final=False``) or end; stale when ``seq`` has moved on."""
+
+    meeting_id: str
+    stage: Stage
+    seq: int
+    final: bool
+
+
+Event = (
+    CommandIssued | TextPosted | ButtonPressed | FormSubmitted | PingDue | PingMissed
+    | StageTimerFired
+)

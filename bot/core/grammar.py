@@ -1,0 +1,357 @@
+"""The ``/set`` grammar: text in, a typed command (or a ``ParseError`` naming the usage) out.
+
+The same grammar serves every platform. Discord's typed options are joined back into this text by
+its adapter, so there is one parser and one set of error messages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.core import timeparse
+from bot.core.model import Outcome, Progress, QuietHours, Stage
+
+
+class ParseError(ValueError):
+    """Bad input: ``key`` is a catalogue message, ``verb`` picks the usage line to show."""
+
+    def __init__(self, verb: str | None, key: str, **params: str) -> None:
+        super().__init__(key)
+        self.verb = verb
+        self.key = key
+        self.params = params
+
+
+@dataclass(frozen=True, slots=True)
+class Create:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Leave:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    at: datetime  # naive: wall-clock time in the set's zone
+    every_weeks: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Here:
+    bid: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Next:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    outcome: Outcome
+    account: str
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    action: str
+    by: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class End:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Actions:
+    mine: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Checkins:
+    offsets: tuple[str, ...] | None  # None with pause set: pause or resume
+    pause: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Timebox:
+    stage: Stage
+    minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Facilitator:
+    user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressAnswer:
+    answer: Progress
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Quiet:
+    hours: QuietHours | None  # None: quiet hours off
+
+
+@dataclass(frozen=True, slots=True)
+class Timezone:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetMe:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Help:
+    verb: str | None
+
+
+Command = (
+    Create | Join | Leave | Schedule | Start | Here | Next | Status | Report | Commit | End
+    | Actions | Checkins | Timebox | Facilitator | ProgressAnswer | Quiet | Timezone | Export
+    | ForgetMe | Help
+)
+
+# The verbs in the order ``/set help`` lists them.
+VERBS: tuple[str, ...] = (
+    "create", "join", "leave", "schedule", "start", "here", "next", "status", "report",
+    "commit", "end", "actions", "checkins", "timebox", "facilitator", "progress", "quiet",
+    "timezone", "export", "forget-me", "help",
+)
+NAME_LIMIT = 80
+TEXT_LIMIT = 40_000  # stored whole up to this (Slack cuts there); longer is refused, not cut
+TIMEBOX_STAGES = (
+    Stage.REVIEW, Stage.PRESENTATION, Stage.QUESTIONING, Stage.COMMITMENT, Stage.CLOSING,
+)
+_MENTION = re.compile(r"^<@!?([A-Za-z0-9_.-]+)(?:\|[^>]*)?>$|^@([A-Za-z0-9_.-]+)$")
+_EVERY = re.compile(r"^every\s+(\d{1,2})\s*w(?:eeks?)?$", re.IGNORECASE)
+_BY = re.compile(r"^(.*?)\s+by\s+(\S+)\s*$", re.IGNORECASE | re.DOTALL)
+_OUTCOME_WORDS = {
+    "done": Outcome.DONE, "partly": Outcome.PARTLY, "partial": Outcome.PARTLY,
+    "not": Outcome.NOT, "not-done": Outcome.NOT,
+}
+_PROGRESS_WORDS = {
+    "on-track": Progress.ON_TRACK, "ontrack": Progress.ON_TRACK, "on_track": Progress.ON_TRACK,
+    "stuck": Progress.STUCK, "done": Progress.DONE, "snooze": Progress.SNOOZE,
+}
+
+
+def parse_mention(token: str) -> str | None:
+    """The user id in ``<@U1|bob>``, ``<@U1>``, ``<@!123>`` (Discord) or ``@bob`` (console)."""
+    match = _MENTION.match(token.strip())
+    if match is None:
+        return None
+    return match.group(1) or match.group(2)
+
+
+def parse(text: str) -> Command:
+    """Parse what follows ``/set``. Raises ``ParseError`` with a message key and a verb."""
+    stripped = text.strip()
+    if not stripped:
+        return Help(verb=None)
+    verb, _, rest = stripped.partition(" ")
+    verb = verb.lower()
+    rest = rest.strip()
+    parser = _PARSERS.get(verb)
+    if parser is None:
+        raise ParseError(None, "error.unknown_verb", verb=verb)
+    if len(rest) > TEXT_LIMIT:
+        raise ParseError(verb, "error.too_long", limit=str(TEXT_LIMIT))
+    return parser(verb, rest)
+
+
+def _no_args(factory: type) -> object:
+    def parse_no_args(verb: str, rest: str) -> object:
+        if rest:
+            raise ParseError(verb, "error.no_arguments")
+        return factory()
+
+    return parse_no_args
+
+
+def _create(verb: str, rest: str) -> Create:
+    if not rest:
+        raise ParseError(verb, "error.missing_argument")
+    if len(rest) > NAME_LIMIT:
+        raise ParseError(verb, "error.name_too_long", limit=str(NAME_LIMIT))
+    return Create(name=rest)
+
+
+def _schedule(verb: str, rest: str) -> Schedule:
+    parts = rest.split(None, 2)
+    if len(parts) < 2:
+        raise ParseError(verb, "format.datetime")
+    try:
+        at = timeparse.parse_date_time(parts[0], parts[1])
+    except timeparse.TimeFormatError:
+        raise ParseError(verb, "format.datetime") from None
+    every = None
+    if len(parts) == 3:
+        match = _EVERY.match(parts[2].strip())
+        if match is None or not 1 <= int(match.group(1)) <= 26:
+            raise ParseError(verb, "format.cadence")
+        every = int(match.group(1))
+    return Schedule(at=at, every_weeks=every)
+
+
+def _here(verb: str, rest: str) -> Here:
+    if rest.lower() not in ("", "bid"):
+        raise ParseError(verb, "error.bad_argument", argument=rest)
+    return Here(bid=rest.lower() == "bid")
+
+
+def _report(verb: str, rest: str) -> Report:
+    word, _, account = rest.partition(" ")
+    outcome = _OUTCOME_WORDS.get(word.lower())
+    if outcome is None:
+        raise ParseError(verb, "error.bad_outcome")
+    if not account.strip():
+        raise ParseError(verb, "error.missing_account")
+    return Report(outcome=outcome, account=account.strip())
+
+
+def _commit(verb: str, rest: str) -> Commit:
+    if not rest:
+        raise ParseError(verb, "error.missing_argument")
+    action, by = rest, None
+    match = _BY.match(rest)
+    if match is not None and re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", match.group(2)):
+        try:
+            by = timeparse.parse_date(match.group(2))
+        except timeparse.TimeFormatError:
+            raise ParseError(verb, "format.date") from None
+        action = match.group(1).strip()
+    elif match is not None and re.match(r"^\d", match.group(2)):
+        raise ParseError(verb, "format.date")
+    if not action:
+        raise ParseError(verb, "error.missing_argument")
+    return Commit(action=action, by=by)
+
+
+def _actions(verb: str, rest: str) -> Actions:
+    if rest.lower() not in ("", "mine"):
+        raise ParseError(verb, "error.bad_argument", argument=rest)
+    return Actions(mine=rest.lower() == "mine")
+
+
+def _checkins(verb: str, rest: str) -> Checkins:
+    word = rest.lower()
+    if word == "pause":
+        return Checkins(offsets=None, pause=True)
+    if word == "resume":
+        return Checkins(offsets=None, pause=False)
+    if not rest:
+        raise ParseError(verb, "error.missing_argument")
+    try:
+        return Checkins(offsets=timeparse.parse_offsets(rest.replace(" ", "")))
+    except timeparse.TimeFormatError as error:
+        raise ParseError(verb, error.key) from None
+
+
+def _timebox(verb: str, rest: str) -> Timebox:
+    parts = rest.split()
+    if len(parts) != 2:
+        raise ParseError(verb, "error.missing_argument")
+    try:
+        stage = Stage(parts[0].lower())
+    except ValueError:
+        stage = None
+    if stage not in TIMEBOX_STAGES:
+        raise ParseError(verb, "error.bad_stage", argument=parts[0])
+    if not parts[1].isdigit() or not 1 <= int(parts[1]) <= 180:
+        raise ParseError(verb, "error.bad_minutes")
+    return Timebox(stage=stage, minutes=int(parts[1]))
+
+
+def _facilitator(verb: str, rest: str) -> Facilitator:
+    user_id = parse_mention(rest)
+    if user_id is None:
+        raise ParseError(verb, "error.bad_mention")
+    return Facilitator(user_id=user_id)
+
+
+def _progress(verb: str, rest: str) -> ProgressAnswer:
+    word, _, note = rest.partition(" ")
+    answer = _PROGRESS_WORDS.get(word.lower())
+    if answer is None:
+        raise ParseError(verb, "error.bad_progress")
+    return ProgressAnswer(answer=answer, note=note.strip())
+
+
+def _quiet(verb: str, rest: str) -> Quiet:
+    if rest.lower() == "off":
+        return Quiet(hours=None)
+    try:
+        return Quiet(hours=timeparse.parse_quiet(rest))
+    except timeparse.TimeFormatError as error:
+        raise ParseError(verb, error.key) from None
+
+
+def _timezone(verb: str, rest: str) -> Timezone:
+    try:
+        timeparse.zone(rest)
+    except timeparse.TimeFormatError as error:
+        raise ParseError(verb, error.key) from None
+    return Timezone(name=rest)
+
+
+def _help(verb: str, rest: str) -> Help:
+    wanted = rest.lower() or None
+    if wanted is not None and wanted not in _PARSERS:
+        raise ParseError(None, "error.unknown_verb", verb=wanted)
+    return Help(verb=wanted)
+
+
+_PARSERS = {
+    "create": _create,
+    "join": _no_args(Join),
+    "leave": _no_args(Leave),
+    "schedule": _schedule,
+    "start": _no_args(Start),
+    "here": _here,
+    "next": _no_args(Next),
+    "status": _no_args(Status),
+    "report": _report,
+    "commit": _commit,
+    "end": _no_args(End),
+    "actions": _actions,
+    "checkins": _checkins,
+    "timebox": _timebox,
+    "facilitator": _facilitator,
+    "progress": _progress,
+    "quiet": _quiet,
+    "timezone": _timezone,
+    "export": _no_args(Export),
+    "forget-me": _no_args(ForgetMe),
+    "help": _help,
+}
+assert tuple(_PARSERS) == VERBS

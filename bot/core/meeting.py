@@ -1,0 +1,353 @@
+"""A meeting, stage by stage: starting, attendance, advancing, recording, time boxes, ending."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from bot.core import stages, timeparse
+from bot.core.cards import Card
+from bot.core.checkins import checkin_pings, reminder_pings
+from bot.core.effects import CancelPings, Effect, OpenForm, Post, SchedulePing, Update, Whisper
+from bot.core.messages import t
+from bot.core.model import (
+    Commitment,
+    Context,
+    Entry,
+    EntryKind,
+    Meeting,
+    Outcome,
+    Ping,
+    PingKind,
+    SetState,
+    Stage,
+)
+from bot.core.permissions import facilitator
+from bot.core.questions import Utterance, classify
+from bot.core.refs import UserRef, mention
+from bot.core.result import Interactive, Result, refuse, whisper
+from bot.core.stages import Trigger
+from bot.core.views import (
+    commitment_form,
+    commitment_line,
+    not_asked,
+    presentation_form,
+    quoted,
+    report_form,
+    stage_card,
+    summary_text,
+)
+
+SAME_INTENT = timedelta(seconds=5)
+WARNING_BEFORE = timedelta(minutes=2)
+DEFAULT_DUE = timedelta(weeks=4)
+DUE_TIME = time(9, 0)
+TIMER_KINDS = frozenset({PingKind.STAGE_WARNING, PingKind.STAGE_END})
+_HERE_WORDS = ("i'm here", "im here", "i am here", "here")
+_BID_WORDS = ("like time", "want time", "need time", "bid")
+
+
+def start(state: SetState, event: Interactive, ctx: Context) -> Result:
+    running = state.running_meeting
+    if running is not None:
+        return refuse(state, event, "meeting.already_running", stage=running.stage.value)
+    meeting = Meeting(
+        id=ctx.new_id(), set_id=state.set.id, number=state.set.meetings_held + 1,
+        stage=Stage.OPENING, seq=1, started_at=ctx.now, stage_started_at=ctx.now,
+        facilitator=state.set.facilitator or event.user, attendance=(event.user,),
+    )
+    state = replace(state, meeting=meeting, entries=())
+    announce = Card(body=t("meeting.started", name=quoted(state.set.name, 100),
+                           who=mention(event.user), facilitator=mention(meeting.facilitator)))
+    return Result(state, (Post(where=state.set.home, card=announce),
+                          Post(where=state.set.home, card=stage_card(state, meeting, ctx.now))))
+
+
+def here(state: SetState, event: Interactive, bid: bool, ctx: Context) -> Result:
+    meeting = state.running_meeting
+    if meeting is None:
+        return refuse(state, event, "meeting.none_running")
+    attendance = meeting.attendance
+    if event.user not in attendance:
+        attendance = (*attendance, event.user)
+    bids = meeting.bids
+    if bid:
+        if event.user in meeting.bids[: meeting.presenter_index + 1]:
+            return refuse(state, event, "meeting.already_presented")
+        if event.user not in bids:
+            bids = (*bids, event.user)
+    if attendance == meeting.attendance and bids == meeting.bids:
+        return refuse(state, event, "meeting.already_bid" if bid else "meeting.already_here")
+    meeting = replace(meeting, attendance=attendance, bids=bids)
+    state = replace(state, meeting=meeting)
+    key = "meeting.bid_noted" if bid else "meeting.here_noted"
+    return Result(state, (
+        Update(where=state.set.home, card=stage_card(state, meeting, ctx.now)),
+        whisper(event, key, position=len(bids)),
+    ))
+
+
+def advance(state: SetState, event: Interactive, ctx: Context, *, seen_seq: int | None) -> Result:
+    """``next``: from the stage its sender saw (a button's ``seen_seq``) or, typed, the current
+    one unless someone else advanced in the last five seconds (the same intent, twice)."""
+    meeting = state.running_meeting
+    if meeting is None:
+        return refuse(state, event, "meeting.none_running")
+    if seen_seq is not None and seen_seq != meeting.seq:
+        return refuse(state, event, "meeting.moved_on", stage=meeting.stage.value)
+    if (seen_seq is None and meeting.last_advance_at is not None
+            and meeting.last_advance_by != event.user
+            and ctx.now - meeting.last_advance_at < SAME_INTENT):
+        return refuse(state, event, "meeting.moved_on", stage=meeting.stage.value)
+    return move(state, ctx, Trigger.NEXT, by=event.user)
+
+
+def move(state: SetState, ctx: Context, trigger: Trigger, *, by: UserRef | None) -> Result:
+    """Take the transition, arm the new stage's timers and update the stage card."""
+    meeting = state.running_meeting
+    assert meeting is not None
+    target = stages.target(state, meeting, trigger)
+    moved = replace(stages.enter(state, meeting, target, ctx.now),
+                    last_advance_at=ctx.now, last_advance_by=by)
+    state = replace(state, meeting=moved)
+    effects: list[Effect] = [CancelPings(set_id=state.set.id, kinds=TIMER_KINDS,
+                                         meeting_id=meeting.id)]
+    if target is Stage.ENDED:
+        return close(state, ctx, effects)
+    effects.extend(arm_timers(state, moved, ctx))
+    effects.append(Update(where=state.set.home, card=stage_card(state, moved, ctx.now)))
+    effects.append(Post(where=state.set.home, card=Card(body=announcement(state, moved, ctx))))
+    return Result(state, tuple(effects))
+
+
+def announcement(state: SetState, meeting: Meeting, ctx: Context) -> str:
+    box = stages.timebox(state, meeting)
+    minutes = int(box.total_seconds() // 60) if box else 0
+    who = meeting.presenter
+    if meeting.stage is Stage.REVIEW:
+        who_text = ", ".join(mention(u) for u in meeting.reviewees)
+    else:
+        who_text = mention(who) if who else ""
+    return t(f"announce.{meeting.stage.value}", who=who_text, minutes=minutes)
+
+
+def arm_timers(state: SetState, meeting: Meeting, ctx: Context) -> list[Effect]:
+    box = stages.timebox(state, meeting)
+    if box is None:
+        return []
+    end = meeting.stage_started_at + box
+    pings = []
+    if box > WARNING_BEFORE and end - WARNING_BEFORE > ctx.now:
+        pings.append((PingKind.STAGE_WARNING, end - WARNING_BEFORE))
+    if end > ctx.now:
+        pings.append((PingKind.STAGE_END, end))
+    return [SchedulePing(ping=Ping(id=ctx.new_id(), kind=kind, set_id=state.set.id, due_at=due,
+                                   meeting_id=meeting.id, stage=meeting.stage, seq=meeting.seq))
+            for kind, due in pings]
+
+
+def rearm(state: SetState, ctx: Context) -> list[Effect]:
+    """After a time box changed: the running stage's timers, counted from its start."""
+    meeting = state.running_meeting
+    if meeting is None:
+        return []
+    return [CancelPings(set_id=state.set.id, kinds=TIMER_KINDS, meeting_id=meeting.id),
+            *arm_timers(state, meeting, ctx)]
+
+
+def end(state: SetState, event: Interactive, ctx: Context) -> Result:
+    if state.running_meeting is None:
+        return refuse(state, event, "meeting.none_running")
+    return move(state, ctx, Trigger.END, by=event.user)
+
+
+def close(state: SetState, ctx: Context, effects: list[Effect]) -> Result:
+    """The meeting has ended: roll the schedule on, store and post the summary."""
+    meeting = state.meeting
+    assert meeting is not None
+    upcoming = upcoming_meeting(state, ctx.now)
+    state = replace(state, set=replace(
+        state.set, meetings_held=state.set.meetings_held + 1, next_meeting_at=upcoming))
+    summary = summary_text(state, meeting)
+    meeting = replace(meeting, summary=summary)
+    state = replace(state, meeting=meeting)
+    effects.extend(reminder_pings(state, ctx))
+    effects.append(Update(where=state.set.home, card=Card(
+        title=t("card.ended_title", number=meeting.number), body=t("card.ended_body"),
+        slot=f"stage:{meeting.id}")))
+    effects.append(Post(where=state.set.home, card=Card(title=t("summary.title"), body=summary)))
+    return Result(state, tuple(effects))
+
+
+def upcoming_meeting(state: SetState, now: datetime) -> datetime | None:
+    """The next scheduled meeting after ``now``, rolling a cadence forward past meetings held."""
+    at = state.set.next_meeting_at
+    if at is None:
+        return None
+    if at > now + timedelta(hours=1):
+        return at
+    if not state.set.cadence_weeks:
+        return None
+    step = timedelta(weeks=state.set.cadence_weeks)
+    while at <= now + timedelta(hours=1):
+        at += step
+    return at
+
+
+def report(state: SetState, event: Interactive, outcome: Outcome, account: str,
+           ctx: Context) -> Result:
+    meeting = state.running_meeting
+    if meeting is None or meeting.stage is not Stage.REVIEW:
+        return wrong_stage(state, event, "report", ctx)
+    owed = [c for c in state.open_commitments(event.user) if c.meeting_id != meeting.id]
+    if not owed:
+        return refuse(state, event, "review.nothing_owed")
+    commitments = dict(state.commitments)
+    for commitment in owed:
+        commitments[commitment.id] = replace(commitment, outcome=outcome, account=account,
+                                             reviewed_meeting_id=meeting.id)
+    reviewees = meeting.reviewees if event.user in meeting.reviewees else (
+        *meeting.reviewees, event.user)
+    meeting = replace(meeting, reviewees=reviewees)
+    state = replace(state, commitments=commitments, meeting=meeting)
+    posted = Card(body=t("review.posted", who=mention(event.user),
+                         outcome=t(f"outcome.{outcome.value}"), account=quoted(account),
+                         count=len(owed)))
+    return Result(state, (
+        CancelPings(set_id=state.set.id, kinds=frozenset({PingKind.CHECKIN}), user=event.user),
+        Post(where=state.set.home, card=posted),
+        Update(where=state.set.home, card=stage_card(state, meeting, ctx.now)),
+    ))
+
+
+def commit(state: SetState, event: Interactive, action: str, by: date | None,
+           ctx: Context) -> Result:
+    meeting = state.running_meeting
+    if meeting is None or meeting.stage is not Stage.COMMITMENT:
+        return wrong_stage(state, event, "commit", ctx)
+    if meeting.presenter != event.user:
+        return refuse(state, event, "commit.not_presenter", who=mention(meeting.presenter)
+                      if meeting.presenter else t("word.nobody"))
+    zone = state.set.timezone
+    if by is not None:
+        if by < timeparse.local(ctx.now, zone).date():
+            return refuse(state, event, "commit.past_date",
+                          today=timeparse.local(ctx.now, zone).date().isoformat())
+        due = timeparse.to_utc(datetime.combine(by, DUE_TIME), zone)
+    else:
+        due = upcoming_meeting(state, ctx.now) or (ctx.now + DEFAULT_DUE).astimezone(UTC)
+    commitment = Commitment(id=ctx.new_id(), set_id=state.set.id, meeting_id=meeting.id,
+                            owner=event.user, text=action, due_at=due, created_at=ctx.now)
+    state = replace(state, commitments={**state.commitments, commitment.id: commitment})
+    pings = [SchedulePing(ping=p) for p in checkin_pings(state, commitment, ctx)]
+    posted = Card(body=t("commit.posted", line=commitment_line(state, commitment)))
+    return Result(state, (
+        *pings,
+        Post(where=state.set.home, card=posted),
+        Update(where=state.set.home, card=stage_card(state, meeting, ctx.now)),
+    ))
+
+
+def present(state: SetState, event: Interactive, values: dict[str, str], ctx: Context) -> Result:
+    """The presentation form: question, background and what was tried, recorded as said."""
+    meeting = state.running_meeting
+    if meeting is None or meeting.stage is not Stage.PRESENTATION:
+        return wrong_stage(state, event, "present", ctx)
+    if meeting.presenter != event.user:
+        return refuse(state, event, "present.not_presenter")
+    question = values.get("question", "").strip()
+    if not question:
+        return refuse(state, event, "present.no_question")
+    parts = [question] + [
+        t(f"present.{name}", text=values[name].strip())
+        for name in ("background", "tried") if values.get(name, "").strip()
+    ]
+    return record(state, event, meeting, EntryKind.PRESENTATION, "\n".join(parts), ctx,
+                  echo=True)
+
+
+def record(state: SetState, event: Interactive, meeting: Meeting, kind: EntryKind, text: str,
+           ctx: Context, *, echo: bool = False) -> Result:
+    entry = Entry(id=ctx.new_id(), set_id=state.set.id, meeting_id=meeting.id,
+                  stage=meeting.stage, kind=kind, user=event.user, text=text, at=ctx.now,
+                  presenter=meeting.presenter if kind is EntryKind.QUESTION else None)
+    state = replace(state, entries=(*state.entries, entry))
+    effects: list[Effect] = []
+    if echo:
+        effects.append(Post(where=state.set.home, card=Card(
+            title=t("present.title", who=state.name_of(event.user)), body=quoted(text))))
+    if kind is EntryKind.QUESTION:
+        effects.append(Update(where=state.set.home, card=stage_card(state, meeting, ctx.now)))
+    return Result(state, tuple(effects))
+
+
+def text_posted(state: SetState, event: Interactive, text: str, ctx: Context) -> Result:
+    """Channel talk during a meeting, recorded for the stage; outside a meeting, nothing."""
+    meeting = state.running_meeting
+    if meeting is None or state.member(event.user) is None or not text.strip():
+        return Result(state)
+    presenter = meeting.presenter
+    if meeting.stage is Stage.OPENING:
+        lowered = text.lower().replace("’", "'")
+        if lowered.startswith(_HERE_WORDS):
+            wants_time = any(word in lowered for word in _BID_WORDS)
+            return here(state, event, wants_time, ctx)
+        return Result(state)
+    if meeting.stage is Stage.PRESENTATION and event.user == presenter:
+        return record(state, event, meeting, EntryKind.PRESENTATION, text, ctx)
+    if meeting.stage is Stage.QUESTIONING and event.user != presenter:
+        if classify(text) is Utterance.ADVICE:
+            return Result(state, (whisper(event, "questioning.nudge"),))
+        return record(state, event, meeting, EntryKind.QUESTION, text, ctx)
+    if meeting.stage is Stage.CLOSING:
+        return record(state, event, meeting, EntryKind.LEARNING, text, ctx)
+    return Result(state)
+
+
+def timer_fired(state: SetState, meeting_id: str, seq: int, final: bool, ctx: Context) -> Result:
+    """A stage's warning or end; dropped when the meeting has moved on since it was armed."""
+    meeting = state.running_meeting
+    if meeting is None or meeting.id != meeting_id or meeting.seq != seq:
+        return Result(state)
+    stage = meeting.stage.value
+    if not final:
+        text = t("timer.warning", stage=stage)
+        if meeting.stage is Stage.QUESTIONING:
+            quiet = not_asked(state, meeting)
+            if quiet:
+                text += "\n" + t("timer.not_asked", who=", ".join(mention(u) for u in quiet))
+        return Result(state, (Post(where=state.set.home, card=Card(body=text)),))
+    if state.set.auto_advance:
+        return move(state, ctx, Trigger.NEXT, by=None)
+    movers = [u for u in (meeting.facilitator, meeting.presenter) if u is not None]
+    text = t("timer.ended", stage=stage, who=t("word.or").join(mention(u) for u in movers))
+    return Result(state, (Post(where=state.set.home, card=Card(body=text)),
+                          Update(where=state.set.home, card=stage_card(state, meeting, ctx.now))))
+
+
+def open_form(state: SetState, event: Interactive, verb: str, ctx: Context) -> Result:
+    """A stage card button that asks for longer text opens the matching form."""
+    meeting = state.running_meeting
+    wanted = {"present": Stage.PRESENTATION, "commit": Stage.COMMITMENT, "report": Stage.REVIEW}
+    if meeting is None or meeting.stage is not wanted[verb]:
+        return wrong_stage(state, event, verb, ctx)
+    if verb in ("present", "commit") and meeting.presenter != event.user:
+        key = "present.not_presenter" if verb == "present" else "commit.not_presenter"
+        return refuse(state, event, key, who=mention(meeting.presenter)
+                      if meeting.presenter else t("word.nobody"))
+    build = {"present": presentation_form, "commit": commitment_form, "report": report_form}
+    return Result(state, (OpenForm(where=event.where, user=event.user,
+                                   form=build[verb](meeting)),))
+
+
+def wrong_stage(state: SetState, event: Interactive, verb: str, ctx: Context) -> Result:
+    """Say which stage the meeting is in, and who may do what now."""
+    meeting = state.running_meeting
+    if meeting is None:
+        return refuse(state, event, "stage.wrong_no_meeting", verb=verb,
+                      needed=t(f"stage.needed.{verb}"))
+    movers = [mention(u) for u in (facilitator(state), meeting.presenter) if u is not None]
+    return Result(state, (Whisper(where=event.where, user=event.user, card=Card(body=t(
+        "stage.wrong", verb=verb, stage=meeting.stage.value, needed=t(f"stage.needed.{verb}"),
+        now=t(f"stage.{meeting.stage.value}.what"), movers=t("word.or").join(dict.fromkeys(
+            movers))))),))

@@ -1,0 +1,306 @@
+"""The message catalogue: every word the bot says, keyed by message id.
+
+Templates are plain text; ``t`` escapes them into the core's markup and then fills in the
+parameters, which are markup already (mentions, escaped user text). A second language is a
+second table with the same keys.
+"""
+
+from __future__ import annotations
+
+from bot.core.refs import escape
+
+ENGLISH: dict[str, str] = {
+    # Words
+    "word.nobody": "nobody",
+    "word.none_yet": "none yet",
+    "word.not_recorded": "(not recorded)",
+    "word.or": " or ",
+    # Usage lines, one per verb
+    "usage.line": "Usage: `{usage}`",
+    "usage.see_help": "Type `/set help` for the list of commands.",
+    "usage.create": "/set create <name>",
+    "usage.join": "/set join",
+    "usage.leave": "/set leave",
+    "usage.schedule": "/set schedule <YYYY-MM-DD HH:MM> [every <N>w]",
+    "usage.start": "/set start",
+    "usage.here": "/set here [bid]",
+    "usage.next": "/set next",
+    "usage.status": "/set status",
+    "usage.report": "/set report <done|partly|not> <account>",
+    "usage.commit": "/set commit <action> [by <YYYY-MM-DD>]",
+    "usage.end": "/set end",
+    "usage.actions": "/set actions [mine]",
+    "usage.checkins": "/set checkins <offsets>|pause|resume",
+    "usage.timebox": "/set timebox <stage> <minutes>",
+    "usage.facilitator": "/set facilitator <@member>",
+    "usage.progress": "/set progress <on-track|stuck|done|snooze> [note]",
+    "usage.quiet": "/set quiet <HH:MM-HH:MM>|off",
+    "usage.timezone": "/set timezone <Area/City>",
+    "usage.export": "/set export",
+    "usage.forget-me": "/set forget-me",
+    "usage.help": "/set help [command]",
+    # Help, one line per verb
+    "help.title": "Revans: the /set commands",
+    "help.title_verb": "/set {verb}",
+    "help.create": "make this channel a set's home; you become its first member and facilitator",
+    "help.join": "join the set, accepting its ground rules",
+    "help.leave": "leave the set (your commitments stay yours)",
+    "help.schedule": "the next meeting and how often, in the set's time zone",
+    "help.start": "start a meeting now",
+    "help.here": "say you are here; add `bid` to ask for time to present",
+    "help.next": "move the meeting on (facilitator or presenter)",
+    "help.status": "stage, presenter, time left",
+    "help.report": "report back on your commitments, during the review",
+    "help.commit": "commit to an action, when presenting (due at the next meeting by default)",
+    "help.end": "close the meeting and post the summary (facilitator)",
+    "help.actions": "the set's open commitments, or `mine`",
+    "help.checkins": "when check-ins go out, e.g. `7d,-2d` (units s m h d w; minus counts back "
+                     "from the due date), or pause / resume",
+    "help.timebox": "change a stage's time box in minutes (facilitator)",
+    "help.facilitator": "hand the facilitator role on (facilitator)",
+    "help.progress": "answer a check-in: on-track, stuck, done or snooze",
+    "help.quiet": "your quiet hours (no check-ins then), or off",
+    "help.timezone": "the set's time zone (facilitator)",
+    "help.export": "your own record, as a Markdown file by DM",
+    "help.forget-me": "erase what you said in this set; counts stay",
+    "help.help": "this list, or one command's usage",
+    # Parse errors
+    "error.wrapper": "{text}",
+    "error.unknown_verb": "I don't know the command “{verb}”.",
+    "error.no_arguments": "That command takes no arguments.",
+    "error.missing_argument": "Something is missing.",
+    "error.bad_argument": "I don't understand “{argument}”.",
+    "error.name_too_long": "A set's name can be at most {limit} characters.",
+    "error.too_long": "That is longer than I can take ({limit} characters).",
+    "error.bad_outcome": "Say how it went: done, partly or not.",
+    "error.missing_account": "Add a few words on what happened and what you learned.",
+    "error.bad_stage": "“{argument}” is not a stage with a time box: review, presentation, "
+                       "questioning, commitment or closing.",
+    "error.bad_minutes": "Give the minutes as a whole number from 1 to 180.",
+    "error.bad_mention": "Name the member with an @mention.",
+    "error.bad_progress": "Say on-track, stuck, done or snooze.",
+    "format.datetime": "Give the date and time as YYYY-MM-DD HH:MM, e.g. 2026-12-01 14:00.",
+    "format.cadence": "Give the cadence as `every <N>w`, e.g. every 4w (1 to 26 weeks).",
+    "format.date": "Give the date as YYYY-MM-DD, e.g. 2026-12-01.",
+    "format.time": "Give the time as HH:MM, e.g. 14:00.",
+    "format.offset": "Give offsets like 7d,-2d: a number and a unit (s, m, h, d, w); a minus "
+                     "counts back from the due date. At most six.",
+    "format.quiet": "Give quiet hours as HH:MM-HH:MM, e.g. 20:00-08:00, or off.",
+    "format.timezone": "Give a time zone as Area/City, e.g. Europe/London or America/New_York.",
+    # Where and who
+    "set.not_a_set": "This channel isn't a set's home yet. Start one with `/set create <name>`.",
+    "set.not_member": "You're not a member of {name} yet. Type `/set join` to join "
+                      "(being in the channel doesn't make you a member).",
+    "direct.no_set": "You're not in any set yet. Type `/set join` in your set's channel.",
+    "direct.channel_only": "Use `/set {verb}` in your set's channel.",
+    "perm.facilitator": "Only the facilitator ({who}) can use `/set {verb}`.",
+    "perm.facilitator_or_presenter": "Only the facilitator or the presenter ({who}) can use "
+                                     "`/set {verb}`.",
+    "button.gone": "That button no longer applies.",
+    "button.meeting_over": "That meeting is over, so its buttons no longer work.",
+    # Buttons
+    "button.next": "Next stage",
+    "button.here": "I'm here",
+    "button.bid": "I'm here and I'd like time",
+    "button.report": "Report back",
+    "button.present": "Present",
+    "button.commit": "Commit to an action",
+    "button.join": "Join this set",
+    "button.on-track": "On track",
+    "button.stuck": "Stuck",
+    "button.done": "Done",
+    "button.snooze": "Snooze",
+    "button.ask_help": "Ask my set for help",
+    # Ground rules and set life
+    "rules.text": "Ground rules: (1) what is said in the set stays in the set; (2) we ask "
+                  "questions, we don't give advice; (3) we act on what we commit to and report "
+                  "back at the next meeting.",
+    "create.title": "Action learning set: {name}",
+    "create.body": "{who} made this channel the set's home and is its facilitator.\n{rules}\n"
+                   "Join with the button or `/set join`.",
+    "create.exists": "This channel is already the home of {name}.",
+    "create.in_dm": "Create a set in the channel that will be its home, not in a DM.",
+    "join.already": "You're already a member of {name}.",
+    "join.posted": "{who} joined the set. Welcome!",
+    "join.welcome": "You've joined {name}. By joining you accept the ground rules:\n{rules}",
+    "leave.posted": "{who} left the set. Their commitments stay theirs.",
+    "leave.done": "You've left {name}. You can rejoin with `/set join`.",
+    "facilitator.passed": "{who} is now the facilitator.",
+    "facilitator.posted": "{who} is now the facilitator (handed on by {by}).",
+    "facilitator.not_member": "{who} is not a member of this set.",
+    "schedule.posted": "Next meeting: {when}. I'll remind the channel 24 hours and 1 hour before.",
+    "schedule.past": "That time has passed (it is now {now}). Give a time in the future.",
+    "schedule.none": "not scheduled (use `/set schedule`)",
+    "schedule.when_every": "{when}, then every {weeks} weeks",
+    "timezone.posted": "The set's time zone is now {zone}. Next meeting: {when}.",
+    "timebox.posted": "The {stage} time box is now {minutes} min.",
+    "timebox.review_posted": "The review time box is now {minutes} min for each member.",
+    "checkins.posted": "Check-ins for open commitments: {offsets}.",
+    "checkins.paused": "Check-ins are paused. `/set checkins resume` turns them back on.",
+    "checkins.resumed": "Check-ins are back on: {offsets}.",
+    "quiet.on": "Your quiet hours are {start}–{end} ({zone}). I won't start a DM then.",
+    "quiet.off": "Quiet hours are off: check-ins may come at any hour.",
+    "export.dm": "Your record in {name} is attached.",
+    "export.sent": "I've sent your record to you as a DM.",
+    "forget.done": "Everything you said in {name} has been erased. Counts stay; your membership "
+                   "too (`/set leave` to go).",
+    # Meeting
+    "meeting.started": "{who} started a meeting of {name}. Facilitator: {facilitator}. Say "
+                       "you're here with the buttons or `/set here` (`/set here bid` to present).",
+    "meeting.already_running": "A meeting is already running (stage: {stage}). `/set status` "
+                               "shows where it is.",
+    "meeting.none_running": "No meeting is running. `/set start` starts one.",
+    "meeting.here_noted": "Noted: you're here.",
+    "meeting.bid_noted": "Noted: you're here and you'd like time (number {position} in the "
+                         "queue).",
+    "meeting.already_here": "You're already marked as here.",
+    "meeting.already_bid": "You've already asked for time.",
+    "meeting.already_presented": "You've already presented in this meeting.",
+    "meeting.moved_on": "The meeting has already moved on: it is now in {stage}.",
+    "card.title": "Meeting {number} of {name} — {stage}",
+    "card.presenter": "Presenter: {who} ({turn} of {of})",
+    "card.presenter.field": "Presenter",
+    "card.facilitator": "Facilitator",
+    "card.set_facilitator": "Facilitator",
+    "card.time": "Time",
+    "card.here": "Here",
+    "card.bids": "Asked for time",
+    "card.questions": "Questions",
+    "card.questions.value": "{count} from {members} members",
+    "card.commitments": "Commitments",
+    "card.next_meeting": "Next meeting",
+    "card.open_commitments": "Open commitments",
+    "card.ended_title": "Meeting {number} has ended",
+    "card.ended_body": "The summary is below.",
+    "stage.opening.what": "Opening: say you're here, and ask for time if you'd like to present.",
+    "stage.review.what": "Review: each member with open commitments reports back in turn — "
+                         "done, partly or not, what happened, what you learned "
+                         "(`/set report` or Report back).",
+    "stage.presentation.what": "Presentation: the presenter states the problem — the question, "
+                               "the background, what they have tried.",
+    "stage.questioning.what": "Questioning: everyone else asks open questions. Questions, not "
+                              "advice.",
+    "stage.commitment.what": "Commitment: the presenter commits to one or more actions "
+                             "(`/set commit <action> [by YYYY-MM-DD]`).",
+    "stage.closing.what": "Closing: each member says one thing they learned.",
+    "stage.ended.what": "The meeting has ended.",
+    "stage.needed.report": "Reporting back happens in the review stage",
+    "stage.needed.commit": "Only the presenter commits, in the commitment stage",
+    "stage.needed.present": "The presenter presents in the presentation stage",
+    "stage.wrong": "{needed}. The meeting is in {stage} now. {now} {movers} can move it on "
+                   "with Next stage.",
+    "stage.wrong_no_meeting": "{needed}, during a meeting, and none is running. `/set start` "
+                              "starts one.",
+    "announce.review": "Review: {who}, please report back ({minutes} min).",
+    "announce.presentation": "Presentation: over to {who} ({minutes} min). State your question, "
+                             "the background and what you have tried.",
+    "announce.questioning": "Questioning: open questions for {who} ({minutes} min). Questions, "
+                            "not advice.",
+    "announce.commitment": "Commitment: {who}, what will you do? ({minutes} min) "
+                           "`/set commit <action> [by YYYY-MM-DD]`",
+    "announce.closing": "Closing ({minutes} min): each of you, one thing you learned.",
+    "status.running": "Meeting {number} is in {stage}.",
+    "status.idle": "No meeting is running.",
+    "status.no_timebox": "no time box",
+    "status.time_left": "{left} left (until {until})",
+    "status.time_up": "time is up",
+    "timer.warning": "Two minutes left for {stage}.",
+    "timer.not_asked": "Not asked a question yet: {who}.",
+    "timer.ended": "Time is up for {stage}. {who} can move on with Next stage.",
+    "questioning.nudge": "That reads more like advice than a question. Could you turn it into "
+                         "an open question — what, how, who, when? (Only you can see this.)",
+    "review.posted": "{who} reported back: {outcome}. {account}",
+    "review.reported": "reported: {outcome}",
+    "review.checkins": "check-ins: {answers}",
+    "review.checkin": "{day} {answer}{note}",
+    "review.nothing_owed": "You have no commitments from earlier meetings to report on.",
+    "commit.posted": "Committed: {line}",
+    "commit.not_presenter": "Only the presenter ({who}) commits in this stage.",
+    "commit.past_date": "That date has passed (today is {today}). Give a due date from today "
+                        "on.",
+    "commitment.line": "{owner}{text} — due {due}{progress}",
+    "present.title": "{who} presents",
+    "present.background": "Background: {text}",
+    "present.tried": "Tried so far: {text}",
+    "present.not_presenter": "Only the presenter can present now.",
+    "present.no_question": "The question is missing.",
+    "outcome.done": "done",
+    "outcome.partly": "partly done",
+    "outcome.not": "not done",
+    # Summary
+    "summary.title": "Meeting summary",
+    "summary.heading": "Meeting {number} of {name}, {day}",
+    "summary.attendance": "Here: {who}",
+    "summary.reviews": "Reviews:",
+    "summary.review_line": "• {who}: {text} — {outcome}",
+    "summary.not_reported": "Did not report back: {who}",
+    "summary.presenters": "Presenters:",
+    "summary.presenter_line": "• {who}: {question} — {count} questions from {members} members",
+    "summary.commitments": "Commitments:",
+    "summary.no_commitments": "No commitments were made.",
+    "summary.next": "Next meeting: {when}",
+    # Actions and export
+    "actions.title": "Open commitments in {name}",
+    "actions.mine_title": "Your open commitments",
+    "actions.none": "No open commitments.",
+    "export.heading": "# {who} — record in {name}",
+    "export.generated": "Exported {day}. Only your own words are in this file.",
+    "export.commitments": "## Commitments",
+    "export.commitment": "- {text} (due {due})",
+    "export.checkin": "  - check-in {day}: {answer}{note}",
+    "export.report": "  - reported back: {outcome} — {account}",
+    "export.presentations": "## What you presented",
+    "export.learning": "## What you learned",
+    "export.questions": "## Questions you asked",
+    "export.none": "- (none)",
+    # Check-ins
+    "checkin.title": "Check-in from {name}",
+    "checkin.body": "How is this going?\n{line}",
+    "checkin.noted.on-track": "Thanks — noted as on track.",
+    "checkin.noted.done": "Well done — noted as done. You'll report back at the next review.",
+    "checkin.noted.missed": "Noted.",
+    "checkin.noted.stuck": "Noted as stuck.",
+    "checkin.noted.snooze": "Snoozed.",
+    "checkin.snoozed": "Snoozed: I'll ask again {when}.",
+    "checkin.stuck": "Noted as stuck. Would you like to ask your set for help? I'll post your "
+                     "commitment to the set's channel.",
+    "checkin.not_yours": "That check-in is someone else's.",
+    "checkin.closed": "That commitment has already been reported on.",
+    "checkin.none_open": "You have no open commitments to check in on.",
+    "progress.on-track": "on track",
+    "progress.stuck": "stuck",
+    "progress.done": "done",
+    "progress.snooze": "snoozed",
+    "progress.missed": "missed (the bot was offline)",
+    "help_request.title": "A request for help",
+    "help_request.body": "{who} is stuck on: {text}{note}\nAny open questions or offers of help "
+                         "are welcome.",
+    "help_request.note": "\nWhat's in the way: {note}",
+    "help_request.sent": "I've asked {name} for help in its channel.",
+    "reminder.day": "Reminder: {name} meets tomorrow, {when}.",
+    "reminder.hour": "Reminder: {name} meets in an hour, {when}.",
+    # Forms
+    "form.present.title": "Present a problem",
+    "form.present.question": "Your question",
+    "form.present.background": "Background",
+    "form.present.tried": "What you have tried",
+    "form.commit.title": "Commit to an action",
+    "form.commit.action": "The action",
+    "form.commit.by": "Due date (default: the next meeting)",
+    "form.commit.by_hint": "YYYY-MM-DD",
+    "form.report.title": "Report back",
+    "form.report.outcome": "How did it go? (done, partly, not)",
+    "form.report.account": "What happened, and what you learned",
+}
+
+_ACTIVE = ENGLISH
+
+
+def t(key: str, **params: object) -> str:
+    """The catalogue text for ``key`` as markup, with ``params`` (markup already) filled in."""
+    return escape(_ACTIVE[key]).format(**params)
+
+
+def raw(key: str) -> str:
+    """The template itself, unescaped (for tests and other catalogues)."""
+    return _ACTIVE[key]

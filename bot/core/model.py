@@ -1,0 +1,289 @@
+"""The set's data as the core sees it: immutable values, changed only by ``dataclasses.replace``.
+
+``SetState`` is the aggregate the engine loads for one event and saves back: the set, its
+members and their profiles, the running meeting (with what was said in it), the set's
+commitments and the check-in answers on the open ones. Sets are small (4–8 members), so loading
+the whole aggregate is cheaper than being clever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from enum import StrEnum
+
+from bot.core.refs import ChannelRef, UserRef
+
+
+class Stage(StrEnum):
+    """The stages of a meeting, named in the words members see."""
+
+    OPENING = "opening"
+    REVIEW = "review"
+    PRESENTATION = "presentation"
+    QUESTIONING = "questioning"
+    COMMITMENT = "commitment"
+    CLOSING = "closing"
+    ENDED = "ended"
+
+
+class Outcome(StrEnum):
+    """How a member reports back on a commitment at review."""
+
+    DONE = "done"
+    PARTLY = "partly"
+    NOT = "not"
+
+
+class Progress(StrEnum):
+    """A check-in answer between meetings (``missed``: the bot was down past the grace period)."""
+
+    ON_TRACK = "on-track"
+    STUCK = "stuck"
+    DONE = "done"
+    SNOOZE = "snooze"
+    MISSED = "missed"
+
+
+class EntryKind(StrEnum):
+    """What a recorded message was, by the stage it was said in."""
+
+    PRESENTATION = "presentation"
+    QUESTION = "question"
+    LEARNING = "learning"
+
+
+class PingKind(StrEnum):
+    """Things the bot starts by itself at a given time."""
+
+    CHECKIN = "checkin"
+    REMINDER = "reminder"
+    STAGE_WARNING = "stage-warning"
+    STAGE_END = "stage-end"
+
+
+DEFAULT_TIMEBOXES: Mapping[Stage, int] = {
+    Stage.REVIEW: 5,
+    Stage.PRESENTATION: 5,
+    Stage.QUESTIONING: 15,
+    Stage.COMMITMENT: 5,
+    Stage.CLOSING: 5,
+}
+DEFAULT_CHECKIN_OFFSETS: tuple[str, ...] = ("7d", "-2d")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuietHours:
+    """A daily window, in the member's time zone, when the bot starts no DM. May wrap midnight."""
+
+    start: time
+    end: time
+
+    def contains(self, moment: time) -> bool:
+        if self.start <= self.end:
+            return self.start <= moment < self.end
+        return moment >= self.start or moment < self.end
+
+
+DEFAULT_QUIET_HOURS = QuietHours(start=time(20, 0), end=time(8, 0))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActionSet:
+    """A set: its home channel, its settings and its schedule."""
+
+    id: str
+    name: str
+    home: ChannelRef
+    timezone: str
+    created_at: datetime
+    facilitator: UserRef | None = None
+    timeboxes: Mapping[Stage, int] = field(default_factory=lambda: dict(DEFAULT_TIMEBOXES))
+    checkin_offsets: tuple[str, ...] = DEFAULT_CHECKIN_OFFSETS
+    checkins_paused: bool = False
+    auto_advance: bool = False
+    next_meeting_at: datetime | None = None
+    cadence_weeks: int | None = None
+    meetings_held: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Member:
+    """Someone who joined (accepting the ground rules); ``left_at`` keeps the row for counts."""
+
+    user: UserRef
+    name: str
+    joined_at: datetime
+    left_at: datetime | None = None
+    org: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.left_at is None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Profile:
+    """Per-person preferences that hold across sets."""
+
+    user: UserRef
+    quiet: QuietHours | None = DEFAULT_QUIET_HOURS
+    timezone: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Meeting:
+    """One meeting. ``seq`` counts stage changes, so timers and buttons can tell they are stale."""
+
+    id: str
+    set_id: str
+    number: int
+    stage: Stage
+    seq: int
+    started_at: datetime
+    stage_started_at: datetime
+    facilitator: UserRef
+    attendance: tuple[UserRef, ...] = ()
+    bids: tuple[UserRef, ...] = ()
+    reviewees: tuple[UserRef, ...] = ()
+    presenter_index: int = -1  # index into ``bids`` of the latest presenter; -1 before any
+    last_advance_at: datetime | None = None
+    last_advance_by: UserRef | None = None
+    ended_at: datetime | None = None
+    summary: str = ""
+
+    @property
+    def running(self) -> bool:
+        return self.stage is not Stage.ENDED
+
+    @property
+    def presenter(self) -> UserRef | None:
+        """The member whose turn it is, in the three per-presenter stages."""
+        if self.stage in PRESENTER_STAGES and 0 <= self.presenter_index < len(self.bids):
+            return self.bids[self.presenter_index]
+        return None
+
+
+PRESENTER_STAGES = frozenset({Stage.PRESENTATION, Stage.QUESTIONING, Stage.COMMITMENT})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entry:
+    """Something a member said in a meeting, recorded for the stage it was said in."""
+
+    id: str
+    set_id: str
+    meeting_id: str
+    stage: Stage
+    kind: EntryKind
+    user: UserRef
+    text: str
+    at: datetime
+    presenter: UserRef | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Commitment:
+    """An action a presenter committed to; open until reported back at a review."""
+
+    id: str
+    set_id: str
+    meeting_id: str
+    owner: UserRef
+    text: str
+    due_at: datetime
+    created_at: datetime
+    outcome: Outcome | None = None
+    account: str = ""
+    reviewed_meeting_id: str | None = None
+    last_pinged_at: datetime | None = None
+    progress: Progress | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.outcome is None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckinAnswer:
+    """One answer to a check-in (or a check-in that was missed), shown at the next review."""
+
+    id: str
+    set_id: str
+    commitment_id: str
+    user: UserRef
+    answer: Progress
+    at: datetime
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ping:
+    """A thing due at a time: stored by the engine, armed by the scheduler, decided by the core."""
+
+    id: str
+    kind: PingKind
+    set_id: str
+    due_at: datetime
+    user: UserRef | None = None
+    commitment_id: str | None = None
+    meeting_id: str | None = None
+    stage: Stage | None = None
+    seq: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetState:
+    """Everything the core needs to decide one event for one set.
+
+    ``members``, ``profiles`` and ``commitments`` are keyed by ``UserRef.key`` / commitment id.
+    ``history`` (every entry of the set) is loaded only for the commands that need it.
+    """
+
+    set: ActionSet
+    members: Mapping[str, Member] = field(default_factory=dict)
+    profiles: Mapping[str, Profile] = field(default_factory=dict)
+    meeting: Meeting | None = None
+    entries: tuple[Entry, ...] = ()
+    commitments: Mapping[str, Commitment] = field(default_factory=dict)
+    checkins: tuple[CheckinAnswer, ...] = ()
+    history: tuple[Entry, ...] | None = None
+
+    def member(self, user: UserRef) -> Member | None:
+        """The member record if ``user`` is an active member, else ``None``."""
+        found = self.members.get(user.key)
+        return found if found is not None and found.active else None
+
+    def active_members(self) -> list[Member]:
+        return [m for m in self.members.values() if m.active]
+
+    def name_of(self, user: UserRef) -> str:
+        found = self.members.get(user.key)
+        return found.name if found is not None and found.name else user.id
+
+    def profile(self, user: UserRef) -> Profile:
+        return self.profiles.get(user.key) or Profile(user=user)
+
+    def open_commitments(self, owner: UserRef | None = None) -> list[Commitment]:
+        found = [
+            c for c in self.commitments.values()
+            if c.open and (owner is None or c.owner == owner)
+        ]
+        return sorted(found, key=lambda c: (c.due_at, c.created_at, c.id))
+
+    @property
+    def running_meeting(self) -> Meeting | None:
+        return self.meeting if self.meeting is not None and self.meeting.running else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Context:
+    """What the engine lends the core for one step: the time, fresh ids and a default zone.
+
+    Passing these in keeps ``step`` deterministic: a test gives a fixed clock and a counter.
+    """
+
+    now: datetime
+    new_id: Callable[[], str]
+    default_timezone: str = "UTC"

@@ -1,0 +1,226 @@
+"""A set's life outside the meeting itself: creating, joining, settings, records and erasure."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.core import grammar, timeparse
+from bot.core.cards import Button, ButtonStyle, Card, action_id
+from bot.core.checkins import reminder_pings, reschedule_all
+from bot.core.effects import Attachment, CancelPings, DirectMessage, EraseMember, Post
+from bot.core.meeting import rearm
+from bot.core.messages import t
+from bot.core.model import (
+    ActionSet,
+    Context,
+    Member,
+    PingKind,
+    Profile,
+    SetState,
+)
+from bot.core.refs import ChannelRef, UserRef, mention
+from bot.core.result import Interactive, Result, refuse, whisper
+from bot.core.views import (
+    actions_card,
+    export_markdown,
+    ground_rules,
+    help_card,
+    next_meeting_text,
+    quoted,
+    stage_card,
+    status_card,
+)
+
+ERASED = "[erased at the member's request]"
+
+
+def create(event: Interactive, name: str, ctx: Context) -> Result:
+    """Make ``event.where`` the home of a new set; its creator is member and facilitator."""
+    created = ActionSet(id=ctx.new_id(), name=name, home=event.where,
+                        timezone=ctx.default_timezone, created_at=ctx.now,
+                        facilitator=event.user)
+    member = Member(user=event.user, name=event.user_name or event.user.id, joined_at=ctx.now)
+    state = SetState(set=created, members={event.user.key: member})
+    card = Card(title=t("create.title", name=quoted(name, 100)),
+                body=t("create.body", who=mention(event.user), rules=ground_rules()),
+                buttons=(Button(label=t("button.join"), style=ButtonStyle.PRIMARY,
+                                action=action_id("join", created.id)),))
+    return Result(state, (Post(where=event.where, card=card),))
+
+
+def join(state: SetState, event: Interactive, ctx: Context) -> Result:
+    if state.member(event.user) is not None:
+        return refuse(state, event, "join.already", name=quoted(state.set.name, 100))
+    previous = state.members.get(event.user.key)
+    member = Member(user=event.user, name=event.user_name or (previous.name if previous else "")
+                    or event.user.id, joined_at=ctx.now,
+                    org=previous.org if previous else None)
+    state = replace(state, members={**state.members, event.user.key: member})
+    return Result(state, (
+        Post(where=state.set.home, card=Card(body=t("join.posted", who=mention(event.user)))),
+        whisper(event, "join.welcome", name=quoted(state.set.name, 100), rules=ground_rules()),
+    ))
+
+
+def leave(state: SetState, event: Interactive, ctx: Context) -> Result:
+    """Leave the set: commitments stay the member's; the facilitator role passes on."""
+    member = state.member(event.user)
+    assert member is not None
+    members = {**state.members, event.user.key: replace(member, left_at=ctx.now)}
+    state = replace(state, members=members)
+    successor = next((m.user for m in sorted(state.active_members(), key=lambda m: m.joined_at)),
+                     None)
+    effects: list = [CancelPings(set_id=state.set.id, kinds=frozenset({PingKind.CHECKIN}),
+                                 user=event.user)]
+    lines = [t("leave.posted", who=mention(event.user))]
+    if state.set.facilitator == event.user:
+        state = replace(state, set=replace(state.set, facilitator=successor))
+        if successor is not None:
+            lines.append(t("facilitator.passed", who=mention(successor)))
+    meeting = state.running_meeting
+    if meeting is not None:
+        started = meeting.bids[: meeting.presenter_index + 1]
+        later = tuple(u for u in meeting.bids[meeting.presenter_index + 1:] if u != event.user)
+        meeting = replace(meeting, bids=(*started, *later))
+        if meeting.facilitator == event.user and successor is not None:
+            meeting = replace(meeting, facilitator=successor)
+        state = replace(state, meeting=meeting)
+        effects.append(_card_update(state, ctx))
+    effects.append(Post(where=state.set.home, card=Card(body="\n".join(lines))))
+    effects.append(whisper(event, "leave.done", name=quoted(state.set.name, 100)))
+    return Result(state, tuple(effects))
+
+
+def _card_update(state: SetState, ctx: Context):
+    from bot.core.effects import Update
+
+    assert state.meeting is not None
+    return Update(where=state.set.home, card=stage_card(state, state.meeting, ctx.now))
+
+
+def schedule(state: SetState, event: Interactive, command: grammar.Schedule,
+             ctx: Context) -> Result:
+    at = timeparse.to_utc(command.at, state.set.timezone)
+    if at <= ctx.now:
+        return refuse(state, event, "schedule.past",
+                      now=timeparse.format_when(ctx.now, state.set.timezone))
+    state = replace(state, set=replace(state.set, next_meeting_at=at,
+                                       cadence_weeks=command.every_weeks))
+    card = Card(body=t("schedule.posted", when=next_meeting_text(state)))
+    return Result(state, (*reminder_pings(state, ctx), Post(where=state.set.home, card=card)))
+
+
+def set_timezone(state: SetState, event: Interactive, name: str, ctx: Context) -> Result:
+    state = replace(state, set=replace(state.set, timezone=name))
+    return Result(state, (Post(where=state.set.home, card=Card(body=t(
+        "timezone.posted", zone=name, when=next_meeting_text(state)))),))
+
+
+def hand_on(state: SetState, event: Interactive, user_id: str, ctx: Context) -> Result:
+    target = UserRef(platform=event.user.platform, workspace=event.user.workspace, id=user_id)
+    if state.member(target) is None:
+        return refuse(state, event, "facilitator.not_member", who=mention(target))
+    state = replace(state, set=replace(state.set, facilitator=target))
+    meeting = state.running_meeting
+    effects: list = []
+    if meeting is not None:
+        state = replace(state, meeting=replace(meeting, facilitator=target))
+        effects.append(_card_update(state, ctx))
+    effects.append(Post(where=state.set.home, card=Card(body=t(
+        "facilitator.posted", who=mention(target), by=mention(event.user)))))
+    return Result(state, tuple(effects))
+
+
+def set_timebox(state: SetState, event: Interactive, command: grammar.Timebox,
+                ctx: Context) -> Result:
+    boxes = {**state.set.timeboxes, command.stage: command.minutes}
+    state = replace(state, set=replace(state.set, timeboxes=boxes))
+    effects = []
+    meeting = state.running_meeting
+    if meeting is not None and meeting.stage is command.stage:
+        effects.extend(rearm(state, ctx))
+        effects.append(_card_update(state, ctx))
+    key = "timebox.review_posted" if command.stage.value == "review" else "timebox.posted"
+    effects.append(Post(where=state.set.home, card=Card(body=t(
+        key, stage=command.stage.value, minutes=command.minutes))))
+    return Result(state, tuple(effects))
+
+
+def set_checkins(state: SetState, event: Interactive, command: grammar.Checkins,
+                 ctx: Context) -> Result:
+    if command.pause is not None:
+        state = replace(state, set=replace(state.set, checkins_paused=command.pause))
+        key = "checkins.paused" if command.pause else "checkins.resumed"
+    else:
+        assert command.offsets is not None
+        state = replace(state, set=replace(state.set, checkin_offsets=command.offsets,
+                                           checkins_paused=False))
+        key = "checkins.posted"
+    card = Card(body=t(key, offsets=", ".join(state.set.checkin_offsets)))
+    return Result(state, (*reschedule_all(state, ctx), Post(where=state.set.home, card=card)))
+
+
+def set_quiet(state: SetState, event: Interactive, command: grammar.Quiet,
+              ctx: Context) -> Result:
+    profile = replace(state.profile(event.user), quiet=command.hours)
+    state = replace(state, profiles={**state.profiles, event.user.key: profile})
+    if command.hours is None:
+        return Result(state, (whisper(event, "quiet.off"),))
+    zone = profile.timezone or state.set.timezone
+    return Result(state, (whisper(event, "quiet.on", start=command.hours.start.strftime("%H:%M"),
+                                  end=command.hours.end.strftime("%H:%M"), zone=zone),))
+
+
+def status(state: SetState, event: Interactive, ctx: Context) -> Result:
+    return Result(state, (_private(event, status_card(state, ctx.now)),))
+
+
+def actions(state: SetState, event: Interactive, mine: bool, ctx: Context) -> Result:
+    return Result(state, (_private(event, actions_card(state, event.user if mine else None)),))
+
+
+def export(state: SetState, event: Interactive, ctx: Context) -> Result:
+    document = export_markdown(state, event.user, ctx.now)
+    slug = "".join(ch if ch.isalnum() else "-" for ch in state.set.name.lower()).strip("-")
+    return Result(state, (
+        DirectMessage(user=event.user, card=Card(body=t("export.dm", name=quoted(
+            state.set.name, 100))), attachment=Attachment(
+            filename=f"revans-{slug or 'set'}-{ctx.now:%Y%m%d}.md", content=document)),
+        whisper(event, "export.sent"),
+    ))
+
+
+def forget_me(state: SetState, event: Interactive, ctx: Context) -> Result:
+    """Erase what the member said in this set; the rows (and so the counts) stay."""
+    user = event.user
+    entries = tuple(replace(e, text=ERASED) if e.user == user else e for e in state.entries)
+    commitments = {
+        cid: replace(c, text=ERASED, account=ERASED if c.account else "") if c.owner == user
+        else c for cid, c in state.commitments.items()
+    }
+    checkins = tuple(replace(a, note=ERASED if a.note else "") if a.user == user else a
+                     for a in state.checkins)
+    state = replace(state, entries=entries, commitments=commitments, checkins=checkins)
+    return Result(state, (
+        EraseMember(set_id=state.set.id, user=user),
+        CancelPings(set_id=state.set.id, kinds=frozenset({PingKind.CHECKIN}), user=user),
+        whisper(event, "forget.done", name=quoted(state.set.name, 100)),
+    ))
+
+
+def help_for(event: Interactive, verb: str | None, state: SetState | None) -> Result:
+    return Result(state, (_private(event, help_card(verb)),))
+
+
+def _private(event: Interactive, card: Card):
+    from bot.core.effects import Whisper
+
+    return Whisper(where=event.where, user=event.user, card=card)
+
+
+def home_of(state: SetState) -> ChannelRef:
+    return state.set.home
+
+
+def ensure_profile(state: SetState, user: UserRef) -> Profile:
+    return state.profile(user)

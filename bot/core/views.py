@@ -1,0 +1,328 @@
+"""Cards, forms and documents built from the set's state: the stage card, status, summary,
+actions list and the Markdown export. Every word comes from the catalogue.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core import stages, timeparse
+from bot.core.cards import (
+    Button,
+    ButtonStyle,
+    Card,
+    CardField,
+    FieldKind,
+    Form,
+    FormField,
+    action_id,
+    clip,
+)
+from bot.core.messages import t
+from bot.core.model import (
+    Commitment,
+    EntryKind,
+    Meeting,
+    SetState,
+    Stage,
+)
+from bot.core.refs import UserRef, escape, mention
+
+SHOWN_TEXT_LIMIT = 4000
+
+
+def quoted(text: str, limit: int = SHOWN_TEXT_LIMIT) -> str:
+    """User text as the bot shows it: escaped (no pings) and clipped with an ellipsis."""
+    return escape(clip(text, limit))
+
+
+def mentions(users: tuple[UserRef, ...] | list[UserRef]) -> str:
+    return ", ".join(mention(u) for u in users) if users else t("word.nobody")
+
+
+def stage_slot(meeting: Meeting) -> str:
+    return f"stage:{meeting.id}"
+
+
+def time_left(state: SetState, meeting: Meeting, now: datetime) -> str:
+    end = stages.ends_at(state, meeting)
+    if end is None:
+        return t("status.no_timebox")
+    if end <= now:
+        return t("status.time_up")
+    return t("status.time_left", left=timeparse.format_duration(end - now),
+             until=timeparse.local(end, state.set.timezone).strftime("%H:%M"))
+
+
+def askers(state: SetState, meeting: Meeting, presenter: UserRef) -> list[UserRef]:
+    """Members who asked the presenter at least one question in this meeting, in order."""
+    seen: dict[str, UserRef] = {}
+    for entry in state.entries:
+        if entry.kind is EntryKind.QUESTION and entry.presenter == presenter:
+            seen.setdefault(entry.user.key, entry.user)
+    return list(seen.values())
+
+
+def not_asked(state: SetState, meeting: Meeting) -> list[UserRef]:
+    """Who (present, other than the presenter) has not asked the current presenter anything."""
+    presenter = meeting.presenter
+    if presenter is None:
+        return []
+    asked = {u.key for u in askers(state, meeting, presenter)}
+    pool = meeting.attendance or tuple(m.user for m in state.active_members())
+    return [
+        u for u in pool
+        if u != presenter and u.key not in asked and state.member(u) is not None
+    ]
+
+
+def stage_card(state: SetState, meeting: Meeting, now: datetime) -> Card:
+    """The one message a meeting keeps updated in place as it moves."""
+    title = t("card.title", number=meeting.number, stage=meeting.stage.value,
+              name=escape(state.set.name))
+    presenter = meeting.presenter
+    lines = [t(f"stage.{meeting.stage.value}.what")]
+    if presenter is not None:
+        lines.append(t("card.presenter", who=mention(presenter),
+                       turn=meeting.presenter_index + 1, of=len(meeting.bids)))
+    fields = [
+        CardField(name=t("card.facilitator"), value=mention(meeting.facilitator)),
+        CardField(name=t("card.time"), value=time_left(state, meeting, now)),
+        CardField(name=t("card.here"), value=mentions(meeting.attendance)),
+    ]
+    if meeting.bids:
+        fields.append(CardField(name=t("card.bids"), value=mentions(meeting.bids)))
+    if meeting.stage is Stage.REVIEW:
+        fields.extend(review_fields(state, meeting))
+    if meeting.stage is Stage.QUESTIONING and presenter is not None:
+        asked = askers(state, meeting, presenter)
+        count = sum(
+            1 for e in state.entries if e.kind is EntryKind.QUESTION and e.presenter == presenter
+        )
+        fields.append(CardField(name=t("card.questions"),
+                                value=t("card.questions.value", count=count, members=len(asked))))
+    if meeting.stage is Stage.COMMITMENT and presenter is not None:
+        made = [c for c in state.commitments.values()
+                if c.meeting_id == meeting.id and c.owner == presenter]
+        fields.append(CardField(name=t("card.commitments"),
+                                value="\n".join(commitment_line(state, c) for c in made)
+                                or t("word.none_yet")))
+    return Card(title=title, body="\n".join(lines), fields=tuple(fields),
+                buttons=stage_buttons(meeting), slot=stage_slot(meeting))
+
+
+def stage_buttons(meeting: Meeting) -> tuple[Button, ...]:
+    if not meeting.running:
+        return ()
+    buttons = [Button(label=t("button.next"), style=ButtonStyle.PRIMARY,
+                      action=action_id("next", meeting.id, str(meeting.seq)))]
+    if meeting.stage in (Stage.OPENING, Stage.REVIEW):
+        buttons.append(Button(label=t("button.here"), action=action_id("here", meeting.id)))
+        buttons.append(Button(label=t("button.bid"), action=action_id("bid", meeting.id)))
+    if meeting.stage is Stage.REVIEW:
+        buttons.append(Button(label=t("button.report"), action=action_id("report", meeting.id)))
+    if meeting.stage is Stage.PRESENTATION:
+        buttons.append(Button(label=t("button.present"), action=action_id("present", meeting.id)))
+    if meeting.stage is Stage.COMMITMENT:
+        buttons.append(Button(label=t("button.commit"), action=action_id("commit", meeting.id)))
+    return tuple(buttons)
+
+
+def review_fields(state: SetState, meeting: Meeting) -> list[CardField]:
+    """Per member reporting back: their commitments with the check-in answers given since."""
+    fields = []
+    for user in meeting.reviewees:
+        owed = [c for c in state.commitments.values()
+                if c.owner == user and c.meeting_id != meeting.id
+                and (c.open or c.reviewed_meeting_id == meeting.id)]
+        lines = []
+        for commitment in sorted(owed, key=lambda c: c.due_at):
+            lines.append(commitment_line(state, commitment, with_owner=False))
+            answers = checkin_history(state, commitment)
+            if answers:
+                lines.append("  " + answers)
+            if commitment.outcome is not None:
+                lines.append("  " + t("review.reported", outcome=t(
+                    f"outcome.{commitment.outcome.value}")))
+        fields.append(CardField(name=state.name_of(user), value="\n".join(lines)))
+    return fields
+
+
+def checkin_history(state: SetState, commitment: Commitment) -> str:
+    answers = [a for a in state.checkins if a.commitment_id == commitment.id]
+    if not answers:
+        return ""
+    parts = []
+    for answer in sorted(answers, key=lambda a: a.at):
+        day = timeparse.format_day(answer.at, state.set.timezone)
+        note = f" — {quoted(answer.note, 200)}" if answer.note else ""
+        parts.append(t("review.checkin", day=day,
+                       answer=t(f"progress.{answer.answer.value}"), note=note))
+    return t("review.checkins", answers="; ".join(parts))
+
+
+def commitment_line(state: SetState, commitment: Commitment, *, with_owner: bool = True) -> str:
+    due = timeparse.format_day(commitment.due_at, state.set.timezone)
+    owner = f"{mention(commitment.owner)}: " if with_owner else ""
+    progress = (
+        f" ({t('progress.' + commitment.progress.value)})" if commitment.progress else ""
+    )
+    return t("commitment.line", owner=owner, text=quoted(commitment.text, 500), due=due,
+             progress=progress)
+
+
+def status_card(state: SetState, now: datetime) -> Card:
+    meeting = state.running_meeting
+    fields = []
+    if meeting is not None:
+        body = t("status.running", stage=meeting.stage.value, number=meeting.number)
+        presenter = meeting.presenter
+        if presenter is not None:
+            fields.append(CardField(name=t("card.presenter.field"), value=mention(presenter)))
+        fields.append(CardField(name=t("card.time"), value=time_left(state, meeting, now)))
+        fields.append(CardField(name=t("card.facilitator"), value=mention(meeting.facilitator)))
+        body += "\n" + t(f"stage.{meeting.stage.value}.what")
+    else:
+        body = t("status.idle")
+    fields.append(CardField(name=t("card.next_meeting"), value=next_meeting_text(state)))
+    fields.append(CardField(name=t("card.open_commitments"),
+                            value=str(len(state.open_commitments()))))
+    if meeting is None and state.set.facilitator is not None:
+        fields.append(CardField(name=t("card.set_facilitator"),
+                                value=mention(state.set.facilitator)))
+    return Card(title=escape(state.set.name), body=body, fields=tuple(fields))
+
+
+def next_meeting_text(state: SetState) -> str:
+    if state.set.next_meeting_at is None:
+        return t("schedule.none")
+    when = timeparse.format_when(state.set.next_meeting_at, state.set.timezone)
+    if state.set.cadence_weeks:
+        return t("schedule.when_every", when=when, weeks=state.set.cadence_weeks)
+    return when
+
+
+def summary_text(state: SetState, meeting: Meeting) -> str:
+    """The stored record of a meeting: who came, reviews, presenters, commitments, next date."""
+    zone = state.set.timezone
+    lines = [t("summary.heading", number=meeting.number, name=escape(state.set.name),
+               day=timeparse.format_day(meeting.started_at, zone))]
+    lines.append(t("summary.attendance", who=mentions(meeting.attendance)))
+    reviewed = [c for c in state.commitments.values() if c.reviewed_meeting_id == meeting.id]
+    if reviewed:
+        lines.append(t("summary.reviews"))
+        for c in sorted(reviewed, key=lambda c: (c.owner.key, c.due_at)):
+            lines.append(t("summary.review_line", who=mention(c.owner),
+                           text=quoted(c.text, 300),
+                           outcome=t(f"outcome.{c.outcome.value}") if c.outcome else ""))
+    missing = [u for u in meeting.reviewees if not any(c.owner == u for c in reviewed)]
+    if missing:
+        lines.append(t("summary.not_reported", who=mentions(missing)))
+    presented = meeting.bids[: meeting.presenter_index + 1]
+    if presented:
+        lines.append(t("summary.presenters"))
+    for user in presented:
+        question = presented_question(state, user)
+        asked = askers(state, meeting, user)
+        count = sum(1 for e in state.entries
+                    if e.kind is EntryKind.QUESTION and e.presenter == user)
+        lines.append(t("summary.presenter_line", who=mention(user),
+                       question=quoted(question, 500) if question else t("word.not_recorded"),
+                       count=count, members=len(asked)))
+    made = [c for c in state.commitments.values() if c.meeting_id == meeting.id]
+    lines.append(t("summary.commitments") if made else t("summary.no_commitments"))
+    for c in sorted(made, key=lambda c: (c.created_at, c.id)):
+        lines.append("• " + commitment_line(state, c))
+    lines.append(t("summary.next", when=next_meeting_text(state)))
+    return "\n".join(lines)
+
+
+def presented_question(state: SetState, user: UserRef) -> str:
+    """The presenter's question: the first thing they said in their presentation."""
+    for entry in state.entries:
+        if entry.kind is EntryKind.PRESENTATION and entry.user == user:
+            return entry.text
+    return ""
+
+
+def actions_card(state: SetState, owner: UserRef | None) -> Card:
+    found = state.open_commitments(owner)
+    title = t("actions.mine_title") if owner else t("actions.title", name=escape(state.set.name))
+    if not found:
+        return Card(title=title, body=t("actions.none"))
+    return Card(title=title, body="\n".join("• " + commitment_line(state, c) for c in found))
+
+
+def export_markdown(state: SetState, user: UserRef, now: datetime) -> str:
+    """The member's own record in the set, as a Markdown document (their words only)."""
+    zone = state.set.timezone
+    out = [t("export.heading", name=state.set.name, who=state.name_of(user)),
+           t("export.generated", day=timeparse.format_when(now, zone)), ""]
+    mine = sorted((c for c in state.commitments.values() if c.owner == user),
+                  key=lambda c: (c.created_at, c.id))
+    out.append(t("export.commitments"))
+    if not mine:
+        out.append(t("export.none"))
+    for c in mine:
+        out.append(t("export.commitment", text=c.text, due=timeparse.format_day(c.due_at, zone)))
+        for answer in sorted((a for a in state.checkins if a.commitment_id == c.id),
+                             key=lambda a: a.at):
+            out.append(t("export.checkin", day=timeparse.format_day(answer.at, zone),
+                         answer=t(f"progress.{answer.answer.value}"),
+                         note=f": {answer.note}" if answer.note else ""))
+        if c.outcome is not None:
+            out.append(t("export.report", outcome=t(f"outcome.{c.outcome.value}"),
+                         account=c.account))
+    out.append("")
+    history = state.history if state.history is not None else state.entries
+    for kind, heading in ((EntryKind.PRESENTATION, "export.presentations"),
+                          (EntryKind.LEARNING, "export.learning"),
+                          (EntryKind.QUESTION, "export.questions")):
+        said = [e for e in history if e.user == user and e.kind is kind]
+        out.append(t(heading))
+        if not said:
+            out.append(t("export.none"))
+        for entry in sorted(said, key=lambda e: e.at):
+            out.append(f"- {timeparse.format_day(entry.at, zone)}: {entry.text}")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def help_card(verb: str | None) -> Card:
+    from bot.core.grammar import VERBS
+
+    if verb is not None:
+        return Card(title=t("help.title_verb", verb=verb),
+                    body=t(f"usage.{verb}") + "\n" + t(f"help.{verb}"))
+    lines = [f"`{t('usage.' + v)}` — {t('help.' + v)}" for v in VERBS]
+    return Card(title=t("help.title"), body="\n".join(lines))
+
+
+def ground_rules() -> str:
+    return t("rules.text")
+
+
+def presentation_form(meeting: Meeting) -> Form:
+    return Form(id=action_id("present", meeting.id), title=t("form.present.title"), fields=(
+        FormField(name="question", label=t("form.present.question"), kind=FieldKind.LONG),
+        FormField(name="background", label=t("form.present.background"), kind=FieldKind.LONG,
+                  required=False),
+        FormField(name="tried", label=t("form.present.tried"), kind=FieldKind.LONG,
+                  required=False),
+    ))
+
+
+def commitment_form(meeting: Meeting) -> Form:
+    return Form(id=action_id("commit", meeting.id), title=t("form.commit.title"), fields=(
+        FormField(name="action", label=t("form.commit.action"), kind=FieldKind.LONG),
+        FormField(name="by", label=t("form.commit.by"), kind=FieldKind.DATE, required=False,
+                  hint=t("form.commit.by_hint")),
+    ))
+
+
+def report_form(meeting: Meeting) -> Form:
+    return Form(id=action_id("report", meeting.id), title=t("form.report.title"), fields=(
+        FormField(name="outcome", label=t("form.report.outcome"), kind=FieldKind.CHOICE,
+                  choices=("done", "partly", "not")),
+        FormField(name="account", label=t("form.report.account"), kind=FieldKind.LONG),
+    ))

@@ -1,0 +1,166 @@
+"""The engine: the only way state changes. Load → step → save → dispatch, one transaction each.
+
+Concurrent events for one set are serialised by the set row's ``version`` (optimistic: the loser
+reloads and decides again), which works on SQLite and PostgreSQL and across processes. The
+version lives on the set, the aggregate's root, rather than on the meeting, because commands
+outside meetings (join, schedule, check-ins) change the same aggregate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.core.effects import (
+    OUTBOUND,
+    STORAGE,
+    CancelPings,
+    DeferPing,
+    DirectMessage,
+    Effect,
+    EraseMember,
+    SchedulePing,
+)
+from bot.core.events import Event
+from bot.core.model import Context, Ping
+from bot.core.routing import needs_history, route
+from bot.core.step import step
+from storage import repository
+
+log = logging.getLogger("revans.engine")
+MAX_ATTEMPTS = 10
+
+
+class Outbox(Protocol):
+    """A platform's way of carrying out outbound effects (Post, Update, Whisper, ...)."""
+
+    async def send(self, effect: Effect) -> None: ...
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def dedupe_key(event: Event) -> str | None:
+    """``platform:event_id`` for events a platform may deliver twice."""
+    event_id = getattr(event, "event_id", "")
+    where = getattr(event, "where", None)
+    if not event_id or where is None:
+        return None
+    return f"{where.platform}:{event_id}"
+
+
+def effect_platform(effect: Effect) -> str:
+    if isinstance(effect, DirectMessage):
+        return effect.user.platform
+    return effect.where.platform  # type: ignore[union-attr]
+
+
+@dataclass
+class Engine:
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    outboxes: dict[str, Outbox] = field(default_factory=dict)
+    default_timezone: str = "UTC"
+    id_factory: Callable[[], str] = new_id
+    ping_listeners: list[Callable[[Sequence[Ping]], None]] = field(default_factory=list)
+
+    async def handle(self, event: Event) -> tuple[Effect, ...]:
+        """Decide and commit ``event``, then carry out its outbound effects."""
+        results = await self.decide([event])
+        effects = results[0] if results else ()
+        await self.dispatch(effects)
+        return effects
+
+    async def decide(self, events: Sequence[Event]) -> list[tuple[Effect, ...]]:
+        """Decide events that belong to one set in one transaction (retried on a conflict).
+
+        Returns the outbound effects of each event; a duplicate event gets none.
+        """
+        for attempt in range(MAX_ATTEMPTS):
+            try:
+                return await self._decide_once(events)
+            except repository.VersionConflict:
+                log.info("version conflict, retrying", extra={"attempt": attempt + 1})
+                await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
+        raise RuntimeError("could not apply the event after repeated conflicts")
+
+    async def _decide_once(self, events: Sequence[Event]) -> list[tuple[Effect, ...]]:
+        outputs: list[tuple[Effect, ...]] = []
+        new_pings: list[Ping] = []
+        async with self.sessions.begin() as session:
+            now = self.clock.now()
+            fresh = []
+            for event in events:
+                key = dedupe_key(event)
+                if key is not None and not await repository.remember_event(session, key, now):
+                    log.info("dropped a retried event", extra={"event_key": key})
+                    continue
+                fresh.append(event)
+            if not fresh:
+                return [()] * len(events)
+            set_id = await repository.find_set_id(session, route(fresh[0]))
+            loaded = None
+            if set_id is not None:
+                loaded = await repository.load(
+                    session, set_id, with_history=any(needs_history(e) for e in fresh))
+            state = loaded.state if loaded is not None else None
+            context = Context(now=now, new_id=self.id_factory,
+                              default_timezone=self.default_timezone)
+            for event in fresh:
+                result = step(state, event, context)
+                state = result.state
+                outbound = []
+                for effect in result.effects:
+                    if isinstance(effect, STORAGE):
+                        await self._store(session, effect, new_pings)
+                    elif isinstance(effect, OUTBOUND):
+                        outbound.append(effect)
+                    else:
+                        raise TypeError(f"unknown effect type: {type(effect).__name__}")
+                outputs.append(tuple(outbound))
+            if state is not None:
+                await repository.save(session, loaded, state)
+        for listener in self.ping_listeners:
+            listener(new_pings)
+        return outputs
+
+    async def _store(self, session: AsyncSession, effect: Effect, new_pings: list[Ping]) -> None:
+        match effect:
+            case SchedulePing(ping=ping):
+                await repository.add_ping(session, ping)
+                new_pings.append(ping)
+            case CancelPings():
+                await repository.cancel_pings(session, effect.set_id, effect.kinds,
+                                              effect.commitment_id, effect.meeting_id,
+                                              effect.user)
+            case DeferPing(ping_id=ping_id, until=until):
+                await repository.defer_ping(session, ping_id, until)
+            case EraseMember(set_id=set_id, user=user):
+                await repository.erase_member(session, set_id, user)
+            case _:
+                raise TypeError(f"unknown storage effect: {type(effect).__name__}")
+
+    async def dispatch(self, effects: Iterable[Effect]) -> None:
+        """Hand outbound effects to their platform's outbox; one failure does not stop the rest."""
+        for effect in effects:
+            if not isinstance(effect, OUTBOUND):
+                raise TypeError(f"not an outbound effect: {type(effect).__name__}")
+            platform = effect_platform(effect)
+            outbox = self.outboxes.get(platform)
+            if outbox is None:
+                log.error("no outbox for platform %s; dropped %s", platform,
+                          type(effect).__name__)
+                continue
+            try:
+                await outbox.send(effect)
+            except Exception:  # noqa: BLE001 - a platform error must not stop the bot
+                log.exception("could not deliver %s on %s", type(effect).__name__, platform)

@@ -1,0 +1,46 @@
+"""Building the running bot from settings: database, engine, delivery and scheduler."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.clock import Clock, SystemClock
+from bot.engine import Engine
+from bot.scheduler import PingDelivery
+from config.settings import Settings
+from storage import database
+
+
+@dataclass
+class Runtime:
+    db: AsyncEngine
+    engine: Engine
+    delivery: PingDelivery
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+
+async def build(settings: Settings, *, clock: Clock | None = None,
+                database_url: str | None = None) -> Runtime:
+    """Open (and upgrade) the database and wire the engine; raises ``DatabaseError``."""
+    db = database.create_engine(database_url or settings.database_url)
+    try:
+        await database.upgrade(db)
+    except BaseException:
+        await db.dispose()
+        raise
+    engine = Engine(sessions=database.sessionmaker(db), clock=clock or SystemClock(),
+                    default_timezone=settings.default_timezone)
+    delivery = PingDelivery(engine, grace=timedelta(hours=settings.ping_grace_hours))
+    return Runtime(db=db, engine=engine, delivery=delivery)
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)

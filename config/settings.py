@@ -1,0 +1,79 @@
+"""One ``Settings`` object, read from the environment or a ``.env`` file (pydantic-settings)."""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlparse
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///revans.db"
+
+
+class Settings(BaseSettings):
+    """Every setting named in the README; tokens are ``SecretStr`` so they never get logged."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8",
+                                      extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_base_url: str = "https://slack.com/api/"
+    discord_token: SecretStr | None = None
+    discord_guild_ids: str = ""
+    discord_api_base: str | None = None
+    discord_gateway_url: str | None = None
+    port: int = Field(default=3000, ge=1, le=65535)
+    default_timezone: str = "UTC"
+    log_level: str = "INFO"
+    log_format: str = "text"
+    ping_grace_hours: float = Field(default=12.0, gt=0)
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from bot.core.timeparse import TimeFormatError, zone
+
+        try:
+            zone(value)
+        except TimeFormatError:
+            raise ValueError(
+                f"unknown time zone {value!r}; use Area/City, e.g. Europe/London"
+            ) from None
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        upper = value.upper()
+        if upper not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return upper
+
+    @property
+    def guild_ids(self) -> list[int]:
+        return [int(part) for part in self.discord_guild_ids.replace(" ", "").split(",") if part]
+
+    @property
+    def platforms(self) -> list[str]:
+        """The platforms whose credentials are set."""
+        found = []
+        if self.slack_bot_token and (self.slack_app_token or self.slack_signing_secret):
+            found.append("slack")
+        if self.discord_token:
+            found.append("discord")
+        return found
+
+
+def is_loopback_url(url: str) -> bool:
+    """Test seams (fake platform servers) are honoured only on this machine's loopback."""
+    host = urlparse(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,212 @@
+"""SQLAlchemy 2 declarative models (``Mapped`` / ``mapped_column``), one per stored thing.
+
+Users and channels are stored by their ``key`` strings. Lists that belong to one meeting
+(attendance, bids, reviewees) are JSON columns: they are read and written with the meeting.
+Times are stored as UTC and always read back timezone-aware (``UTCDateTime``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (which drops zones) too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SetRow(Base):
+    __tablename__ = "sets"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    home_key: Mapped[str] = mapped_column(String(300), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    facilitator_key: Mapped[str | None] = mapped_column(String(300))
+    timeboxes: Mapped[dict[str, int]] = mapped_column(JSON)
+    checkin_offsets: Mapped[str] = mapped_column(String(100))
+    checkins_paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    auto_advance: Mapped[bool] = mapped_column(Boolean, default=False)
+    next_meeting_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cadence_weeks: Mapped[int | None] = mapped_column(Integer)
+    meetings_held: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class MemberRow(Base):
+    __tablename__ = "members"
+
+    set_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    org: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (Index("ix_members_user", "user_key"),)
+
+
+class ProfileRow(Base):
+    __tablename__ = "profiles"
+
+    user_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    quiet_start: Mapped[str | None] = mapped_column(String(5))
+    quiet_end: Mapped[str | None] = mapped_column(String(5))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+
+
+class MeetingRow(Base):
+    __tablename__ = "meetings"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    set_id: Mapped[str] = mapped_column(String(32))
+    number: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[str] = mapped_column(String(20))
+    seq: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    stage_started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    facilitator_key: Mapped[str] = mapped_column(String(300))
+    attendance: Mapped[list[str]] = mapped_column(JSON)
+    bids: Mapped[list[str]] = mapped_column(JSON)
+    reviewees: Mapped[list[str]] = mapped_column(JSON)
+    presenter_index: Mapped[int] = mapped_column(Integer)
+    last_advance_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_advance_by: Mapped[str | None] = mapped_column(String(300))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_meetings_set_started", "set_id", "started_at"),)
+
+
+class EntryRow(Base):
+    __tablename__ = "entries"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    set_id: Mapped[str] = mapped_column(String(32))
+    meeting_id: Mapped[str] = mapped_column(String(32))
+    stage: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    user_key: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    presenter_key: Mapped[str | None] = mapped_column(String(300))
+
+    __table_args__ = (
+        Index("ix_entries_meeting", "meeting_id"),
+        Index("ix_entries_set_user", "set_id", "user_key"),
+    )
+
+
+class CommitmentRow(Base):
+    __tablename__ = "commitments"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    set_id: Mapped[str] = mapped_column(String(32))
+    meeting_id: Mapped[str] = mapped_column(String(32))
+    owner_key: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(10))
+    account: Mapped[str] = mapped_column(Text, default="")
+    reviewed_meeting_id: Mapped[str | None] = mapped_column(String(32))
+    last_pinged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    progress: Mapped[str | None] = mapped_column(String(10))
+
+    __table_args__ = (
+        Index("ix_commitments_set", "set_id"),
+        Index("ix_commitments_owner", "owner_key"),
+    )
+
+
+class CheckinRow(Base):
+    __tablename__ = "checkin_answers"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    set_id: Mapped[str] = mapped_column(String(32))
+    commitment_id: Mapped[str] = mapped_column(String(32))
+    user_key: Mapped[str] = mapped_column(String(300))
+    answer: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_checkins_commitment", "commitment_id"),)
+
+
+class PingRow(Base):
+    """The source of truth for everything due later. ``status``: pending → sending → sent,
+    or cancelled / missed; a ``sending`` row whose lease ran out is claimable again."""
+
+    __tablename__ = "pings"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    set_id: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    user_key: Mapped[str | None] = mapped_column(String(300))
+    commitment_id: Mapped[str | None] = mapped_column(String(32))
+    meeting_id: Mapped[str | None] = mapped_column(String(32))
+    stage: Mapped[str | None] = mapped_column(String(20))
+    seq: Mapped[int | None] = mapped_column(Integer)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        Index("ix_pings_status_due", "status", "due_at"),
+        Index("ix_pings_set", "set_id", "status"),
+    )
+
+
+class SeenEventRow(Base):
+    """Platform event ids already handled: a retried delivery is dropped at the door."""
+
+    __tablename__ = "seen_events"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MessageSlotRow(Base):
+    """Which platform message a card slot was posted as, so later updates edit it in place."""
+
+    __tablename__ = "message_slots"
+
+    channel_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    slot: Mapped[str] = mapped_column(String(100), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(100))
+
+
+__all__ = [
+    "Base", "SetRow", "MemberRow", "ProfileRow", "MeetingRow", "EntryRow", "CommitmentRow",
+    "CheckinRow", "PingRow", "SeenEventRow", "MessageSlotRow",
+]

@@ -1,0 +1,474 @@
+"""Repository functions: the set aggregate in and out of the database, pings, seen events.
+
+Every function takes the session it works in; the caller owns the transaction
+(``async with sessionmaker.begin() as session``), so one event is one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.model import (
+    ActionSet,
+    CheckinAnswer,
+    Commitment,
+    Entry,
+    EntryKind,
+    Meeting,
+    Member,
+    Outcome,
+    Ping,
+    PingKind,
+    Profile,
+    Progress,
+    QuietHours,
+    SetState,
+    Stage,
+)
+from bot.core.refs import ChannelRef, UserRef
+from bot.core.routing import ByChannel, ByCommitment, ByMeeting, BySet, ByUser, Route
+from storage.models import (
+    CheckinRow,
+    CommitmentRow,
+    EntryRow,
+    MeetingRow,
+    MemberRow,
+    MessageSlotRow,
+    PingRow,
+    ProfileRow,
+    SeenEventRow,
+    SetRow,
+    UTCDateTime,
+)
+
+ERASED = "[erased at the member's request]"
+
+
+class VersionConflict(Exception):
+    """Another transaction changed the set since it was loaded: reload and decide again."""
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    state: SetState
+    version: int
+
+
+# ---------------------------------------------------------------- routing
+
+
+async def find_set_id(session: AsyncSession, route: Route) -> str | None:
+    """The id of the set an event belongs to, by the key ``routing.route`` built."""
+    match route:
+        case BySet(set_id=set_id):
+            return set_id
+        case ByChannel(channel=channel):
+            stmt = select(SetRow.id).where(SetRow.home_key == channel.key)
+        case ByMeeting(meeting_id=meeting_id):
+            stmt = select(MeetingRow.set_id).where(MeetingRow.id == meeting_id)
+        case ByCommitment(commitment_id=commitment_id):
+            stmt = select(CommitmentRow.set_id).where(CommitmentRow.id == commitment_id)
+        case ByUser(user=user):
+            pinged = (
+                select(CommitmentRow.set_id)
+                .join(MemberRow, and_(MemberRow.set_id == CommitmentRow.set_id,
+                                      MemberRow.user_key == CommitmentRow.owner_key))
+                .where(CommitmentRow.owner_key == user.key, CommitmentRow.outcome.is_(None),
+                       MemberRow.left_at.is_(None), CommitmentRow.last_pinged_at.is_not(None))
+                .order_by(CommitmentRow.last_pinged_at.desc()).limit(1)
+            )
+            found = (await session.execute(pinged)).scalar_one_or_none()
+            if found is not None:
+                return found
+            stmt = (select(MemberRow.set_id)
+                    .where(MemberRow.user_key == user.key, MemberRow.left_at.is_(None))
+                    .order_by(MemberRow.joined_at.desc()).limit(1))
+        case _:
+            raise TypeError(f"unknown route: {route!r}")
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+# ---------------------------------------------------------------- load
+
+
+def _user(key: str | None) -> UserRef | None:
+    return UserRef.from_key(key) if key else None
+
+
+def _clock(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+async def load(session: AsyncSession, set_id: str, *, with_history: bool = False) -> Loaded | None:
+    row = await session.get(SetRow, set_id, populate_existing=True)
+    if row is None:
+        return None
+    action_set = ActionSet(
+        id=row.id, name=row.name, home=ChannelRef.from_key(row.home_key), timezone=row.timezone,
+        created_at=row.created_at, facilitator=_user(row.facilitator_key),
+        timeboxes={Stage(k): v for k, v in row.timeboxes.items()},
+        checkin_offsets=tuple(p for p in row.checkin_offsets.split(",") if p),
+        checkins_paused=row.checkins_paused, auto_advance=row.auto_advance,
+        next_meeting_at=row.next_meeting_at, cadence_weeks=row.cadence_weeks,
+        meetings_held=row.meetings_held,
+    )
+    member_rows = (await session.execute(
+        select(MemberRow).where(MemberRow.set_id == set_id))).scalars().all()
+    members = {
+        m.user_key: Member(user=UserRef.from_key(m.user_key), name=m.name, joined_at=m.joined_at,
+                           left_at=m.left_at, org=m.org)
+        for m in member_rows
+    }
+    profile_rows = (await session.execute(
+        select(ProfileRow).where(ProfileRow.user_key.in_(list(members))))).scalars().all()
+    profiles = {p.user_key: _profile(p) for p in profile_rows}
+    meeting_row = (await session.execute(
+        select(MeetingRow).where(MeetingRow.set_id == set_id)
+        .order_by(MeetingRow.started_at.desc()).limit(1))).scalar_one_or_none()
+    meeting = _meeting(meeting_row) if meeting_row is not None else None
+    entries: tuple[Entry, ...] = ()
+    if meeting is not None and meeting.running:
+        entries = tuple(_entry(e) for e in (await session.execute(
+            select(EntryRow).where(EntryRow.meeting_id == meeting.id)
+            .order_by(EntryRow.at, EntryRow.id))).scalars())
+    commitment_rows = (await session.execute(
+        select(CommitmentRow).where(CommitmentRow.set_id == set_id))).scalars().all()
+    commitments = {c.id: _commitment(c) for c in commitment_rows}
+    relevant = [c.id for c in commitments.values()
+                if c.open or (meeting is not None and c.reviewed_meeting_id == meeting.id)]
+    if with_history:
+        relevant = list(commitments)
+    checkins = tuple(_checkin(a) for a in (await session.execute(
+        select(CheckinRow).where(CheckinRow.commitment_id.in_(relevant))
+        .order_by(CheckinRow.at, CheckinRow.id))).scalars()) if relevant else ()
+    history = None
+    if with_history:
+        history = tuple(_entry(e) for e in (await session.execute(
+            select(EntryRow).where(EntryRow.set_id == set_id)
+            .order_by(EntryRow.at, EntryRow.id))).scalars())
+    state = SetState(set=action_set, members=members, profiles=profiles, meeting=meeting,
+                     entries=entries, commitments=commitments, checkins=checkins,
+                     history=history)
+    return Loaded(state=state, version=row.version)
+
+
+def _profile(row: ProfileRow) -> Profile:
+    quiet = (QuietHours(start=_clock(row.quiet_start), end=_clock(row.quiet_end))
+             if row.quiet_start and row.quiet_end else None)
+    return Profile(user=UserRef.from_key(row.user_key), quiet=quiet, timezone=row.timezone)
+
+
+def _meeting(row: MeetingRow) -> Meeting:
+    return Meeting(
+        id=row.id, set_id=row.set_id, number=row.number, stage=Stage(row.stage), seq=row.seq,
+        started_at=row.started_at, stage_started_at=row.stage_started_at,
+        facilitator=UserRef.from_key(row.facilitator_key),
+        attendance=tuple(UserRef.from_key(k) for k in row.attendance),
+        bids=tuple(UserRef.from_key(k) for k in row.bids),
+        reviewees=tuple(UserRef.from_key(k) for k in row.reviewees),
+        presenter_index=row.presenter_index, last_advance_at=row.last_advance_at,
+        last_advance_by=_user(row.last_advance_by), ended_at=row.ended_at, summary=row.summary,
+    )
+
+
+def _entry(row: EntryRow) -> Entry:
+    return Entry(id=row.id, set_id=row.set_id, meeting_id=row.meeting_id, stage=Stage(row.stage),
+                 kind=EntryKind(row.kind), user=UserRef.from_key(row.user_key), text=row.text,
+                 at=row.at, presenter=_user(row.presenter_key))
+
+
+def _commitment(row: CommitmentRow) -> Commitment:
+    return Commitment(
+        id=row.id, set_id=row.set_id, meeting_id=row.meeting_id,
+        owner=UserRef.from_key(row.owner_key), text=row.text, due_at=row.due_at,
+        created_at=row.created_at, outcome=Outcome(row.outcome) if row.outcome else None,
+        account=row.account, reviewed_meeting_id=row.reviewed_meeting_id,
+        last_pinged_at=row.last_pinged_at,
+        progress=Progress(row.progress) if row.progress else None,
+    )
+
+
+def _checkin(row: CheckinRow) -> CheckinAnswer:
+    return CheckinAnswer(id=row.id, set_id=row.set_id, commitment_id=row.commitment_id,
+                         user=UserRef.from_key(row.user_key), answer=Progress(row.answer),
+                         at=row.at, note=row.note)
+
+
+# ---------------------------------------------------------------- save
+
+
+def _set_values(s: ActionSet) -> dict[str, object]:
+    return dict(
+        name=s.name, home_key=s.home.key, timezone=s.timezone,
+        facilitator_key=s.facilitator.key if s.facilitator else None,
+        timeboxes={k.value: v for k, v in s.timeboxes.items()},
+        checkin_offsets=",".join(s.checkin_offsets), checkins_paused=s.checkins_paused,
+        auto_advance=s.auto_advance, next_meeting_at=s.next_meeting_at,
+        cadence_weeks=s.cadence_weeks, meetings_held=s.meetings_held, created_at=s.created_at,
+    )
+
+
+def _member_values(m: Member) -> dict[str, object]:
+    return dict(name=m.name, joined_at=m.joined_at, left_at=m.left_at, org=m.org)
+
+
+def _profile_values(p: Profile) -> dict[str, object]:
+    return dict(
+        quiet_start=p.quiet.start.strftime("%H:%M") if p.quiet else None,
+        quiet_end=p.quiet.end.strftime("%H:%M") if p.quiet else None,
+        timezone=p.timezone,
+    )
+
+
+def _meeting_values(m: Meeting) -> dict[str, object]:
+    return dict(
+        set_id=m.set_id, number=m.number, stage=m.stage.value, seq=m.seq,
+        started_at=m.started_at, stage_started_at=m.stage_started_at,
+        facilitator_key=m.facilitator.key, attendance=[u.key for u in m.attendance],
+        bids=[u.key for u in m.bids], reviewees=[u.key for u in m.reviewees],
+        presenter_index=m.presenter_index, last_advance_at=m.last_advance_at,
+        last_advance_by=m.last_advance_by.key if m.last_advance_by else None,
+        ended_at=m.ended_at, summary=m.summary,
+    )
+
+
+def _entry_values(e: Entry) -> dict[str, object]:
+    return dict(set_id=e.set_id, meeting_id=e.meeting_id, stage=e.stage.value, kind=e.kind.value,
+                user_key=e.user.key, text=e.text, at=e.at,
+                presenter_key=e.presenter.key if e.presenter else None)
+
+
+def _commitment_values(c: Commitment) -> dict[str, object]:
+    return dict(
+        set_id=c.set_id, meeting_id=c.meeting_id, owner_key=c.owner.key, text=c.text,
+        due_at=c.due_at, created_at=c.created_at,
+        outcome=c.outcome.value if c.outcome else None, account=c.account,
+        reviewed_meeting_id=c.reviewed_meeting_id, last_pinged_at=c.last_pinged_at,
+        progress=c.progress.value if c.progress else None,
+    )
+
+
+def _checkin_values(a: CheckinAnswer) -> dict[str, object]:
+    return dict(set_id=a.set_id, commitment_id=a.commitment_id, user_key=a.user.key,
+                answer=a.answer.value, note=a.note, at=a.at)
+
+
+async def save(session: AsyncSession, before: Loaded | None, after: SetState) -> None:
+    """Write what changed between ``before`` and ``after``, guarded by the set's version.
+
+    Raises ``VersionConflict`` when another transaction saved the set first.
+    """
+    old = before.state if before is not None else None
+    if old == after:
+        return
+    if before is None:
+        session.add(SetRow(id=after.set.id, version=1, **_set_values(after.set)))
+        try:
+            await session.flush()
+        except IntegrityError as error:
+            raise VersionConflict("a set was created here at the same time") from error
+    else:
+        values = _set_values(after.set) if after.set != before.state.set else {}
+        result = await session.execute(
+            update(SetRow).where(SetRow.id == after.set.id, SetRow.version == before.version)
+            .values(version=SetRow.version + 1, **values))
+        if result.rowcount != 1:
+            raise VersionConflict(after.set.id)
+    set_id = after.set.id
+    await _upsert(session, MemberRow, old.members if old else {}, after.members,
+                  lambda key: {"set_id": set_id, "user_key": key}, _member_values)
+    await _upsert(session, ProfileRow, old.profiles if old else {}, after.profiles,
+                  lambda key: {"user_key": key}, _profile_values)
+    if after.meeting is not None:
+        old_meeting = old.meeting if old else None
+        if old_meeting is None or old_meeting.id != after.meeting.id:
+            session.add(MeetingRow(id=after.meeting.id, **_meeting_values(after.meeting)))
+        elif old_meeting != after.meeting:
+            await session.execute(update(MeetingRow).where(MeetingRow.id == after.meeting.id)
+                                  .values(**_meeting_values(after.meeting)))
+    await _upsert(session, EntryRow, {e.id: e for e in old.entries} if old else {},
+                  {e.id: e for e in after.entries}, lambda key: {"id": key}, _entry_values)
+    await _upsert(session, CommitmentRow, old.commitments if old else {}, after.commitments,
+                  lambda key: {"id": key}, _commitment_values)
+    await _upsert(session, CheckinRow, {a.id: a for a in old.checkins} if old else {},
+                  {a.id: a for a in after.checkins}, lambda key: {"id": key}, _checkin_values)
+    await session.flush()
+
+
+async def _upsert(session: AsyncSession, model: type, old: dict, new: dict, key_columns,
+                  values) -> None:
+    """Insert what is new and update what changed, comparing the core's values by key."""
+    for key, item in new.items():
+        previous = old.get(key)
+        if previous is None:
+            session.add(model(**key_columns(key), **values(item)))
+        elif previous != item:
+            condition = [getattr(model, column) == value
+                         for column, value in key_columns(key).items()]
+            await session.execute(update(model).where(*condition).values(**values(item)))
+
+
+async def erase_member(session: AsyncSession, set_id: str, user: UserRef) -> None:
+    """Blank everything ``user`` wrote in the set, across all its meetings (rows stay)."""
+    await session.execute(update(EntryRow).where(
+        EntryRow.set_id == set_id, EntryRow.user_key == user.key).values(text=ERASED))
+    await session.execute(update(CommitmentRow).where(
+        CommitmentRow.set_id == set_id, CommitmentRow.owner_key == user.key).values(text=ERASED))
+    await session.execute(update(CommitmentRow).where(
+        CommitmentRow.set_id == set_id, CommitmentRow.owner_key == user.key,
+        CommitmentRow.account != "").values(account=ERASED))
+    await session.execute(update(CheckinRow).where(
+        CheckinRow.set_id == set_id, CheckinRow.user_key == user.key,
+        CheckinRow.note != "").values(note=ERASED))
+
+
+# ---------------------------------------------------------------- seen events
+
+
+async def remember_event(session: AsyncSession, key: str, now: datetime) -> bool:
+    """Record a platform event id; ``False`` if it was seen before (a retry to drop)."""
+    if await session.get(SeenEventRow, key) is not None:
+        return False
+    try:
+        async with session.begin_nested():
+            session.add(SeenEventRow(key=key, seen_at=now))
+            await session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- pings
+
+
+def _ping_values(p: Ping) -> dict[str, object]:
+    return dict(kind=p.kind.value, set_id=p.set_id, due_at=p.due_at,
+                user_key=p.user.key if p.user else None, commitment_id=p.commitment_id,
+                meeting_id=p.meeting_id, stage=p.stage.value if p.stage else None, seq=p.seq)
+
+
+def ping_from_row(row: PingRow | Any) -> Ping:
+    return Ping(id=row.id, kind=PingKind(row.kind), set_id=row.set_id, due_at=row.due_at,
+                user=_user(row.user_key), commitment_id=row.commitment_id,
+                meeting_id=row.meeting_id, stage=Stage(row.stage) if row.stage else None,
+                seq=row.seq)
+
+
+async def add_ping(session: AsyncSession, ping: Ping) -> None:
+    session.add(PingRow(id=ping.id, status="pending", **_ping_values(ping)))
+
+
+async def cancel_pings(session: AsyncSession, set_id: str, kinds: frozenset[PingKind],
+                       commitment_id: str | None = None, meeting_id: str | None = None,
+                       user: UserRef | None = None) -> None:
+    conditions = [PingRow.set_id == set_id, PingRow.status == "pending",
+                  PingRow.kind.in_([k.value for k in kinds])]
+    if commitment_id is not None:
+        conditions.append(PingRow.commitment_id == commitment_id)
+    if meeting_id is not None:
+        conditions.append(PingRow.meeting_id == meeting_id)
+    if user is not None:
+        conditions.append(PingRow.user_key == user.key)
+    await session.execute(update(PingRow).where(*conditions).values(status="cancelled"))
+
+
+async def defer_ping(session: AsyncSession, ping_id: str, until: datetime) -> None:
+    await session.execute(update(PingRow).where(PingRow.id == ping_id)
+                          .values(status="pending", due_at=until, claimed_until=None))
+
+
+async def claim(session: AsyncSession, ping_id: str, now: datetime,
+                lease_until: datetime) -> Ping | None:
+    """Take a due ping for delivery; ``None`` if it is not due or someone else holds it."""
+    result = await session.execute(
+        update(PingRow)
+        .where(PingRow.id == ping_id, PingRow.due_at <= now, _claimable(now))
+        .values(status="sending", claimed_until=lease_until, attempts=PingRow.attempts + 1))
+    if result.rowcount != 1:
+        return None
+    row = await session.get(PingRow, ping_id, populate_existing=True)
+    return ping_from_row(row) if row is not None else None
+
+
+def _claimable(now: datetime):
+    return or_(PingRow.status == "pending",
+               and_(PingRow.status == "sending", PingRow.claimed_until < now))
+
+
+async def finish(session: AsyncSession, ping_id: str, status: str, now: datetime) -> None:
+    """Mark a claimed ping ``sent`` or ``missed`` (a deferred one is pending again: left be)."""
+    await session.execute(update(PingRow).where(PingRow.id == ping_id,
+                                                PingRow.status == "sending")
+                          .values(status=status, done_at=now, claimed_until=None))
+
+
+async def release(session: AsyncSession, ping_id: str) -> None:
+    """Give a claimed ping back (delivery failed or the process is stopping)."""
+    await session.execute(update(PingRow).where(PingRow.id == ping_id,
+                                                PingRow.status == "sending")
+                          .values(status="pending", claimed_until=None))
+
+
+async def claim_due(session: AsyncSession, now: datetime, lease_until: datetime,
+                    limit: int) -> list[Ping]:
+    """Claim up to ``limit`` due pings at once, oldest first.
+
+    On PostgreSQL the rows are picked ``FOR UPDATE SKIP LOCKED``, so several processes claim
+    disjoint batches; SQLite (one writer at a time) ignores the clause.
+    """
+    due = (select(PingRow.id).where(PingRow.due_at <= now, _claimable(now))
+           .order_by(PingRow.due_at).limit(limit).with_for_update(skip_locked=True))
+    ids = (await session.execute(due)).scalars().all()
+    if not ids:
+        return []
+    rows = await session.execute(
+        update(PingRow).where(PingRow.id.in_(ids), _claimable(now))
+        .values(status="sending", claimed_until=lease_until, attempts=PingRow.attempts + 1)
+        .returning(PingRow.id, PingRow.kind, PingRow.set_id, PingRow.due_at, PingRow.user_key,
+                   PingRow.commitment_id, PingRow.meeting_id, PingRow.stage, PingRow.seq))
+    return sorted((ping_from_row(row) for row in rows), key=lambda p: (p.due_at, p.id))
+
+
+async def upcoming_pings(session: AsyncSession, now: datetime,
+                         until: datetime) -> Sequence[tuple[str, datetime]]:
+    stmt = (select(PingRow.id, PingRow.due_at)
+            .where(PingRow.status == "pending", PingRow.due_at > now, PingRow.due_at <= until)
+            .order_by(PingRow.due_at))
+    return [(row.id, row.due_at) for row in (await session.execute(stmt))]
+
+
+async def next_due_at(session: AsyncSession, until: datetime) -> datetime | None:
+    """When the earliest pending ping falls due, if that is no later than ``until``."""
+    stmt = select(func.min(PingRow.due_at)).where(PingRow.status == "pending",
+                                                  PingRow.due_at <= until)
+    value = (await session.execute(stmt)).scalar_one_or_none()
+    if value is None:
+        return None
+    return UTCDateTime().process_result_value(value, session.bind.dialect)
+
+
+async def count_pings(session: AsyncSession, status: str) -> int:
+    stmt = select(func.count()).select_from(PingRow).where(PingRow.status == status)
+    return int((await session.execute(stmt)).scalar_one())
+
+
+# ---------------------------------------------------------------- message slots
+
+
+async def get_slot(session: AsyncSession, channel_key: str, slot: str) -> str | None:
+    row = await session.get(MessageSlotRow, (channel_key, slot))
+    return row.message_id if row is not None else None
+
+
+async def put_slot(session: AsyncSession, channel_key: str, slot: str, message_id: str) -> None:
+    await session.execute(delete(MessageSlotRow).where(MessageSlotRow.channel_key == channel_key,
+                                                       MessageSlotRow.slot == slot))
+    session.add(MessageSlotRow(channel_key=channel_key, slot=slot, message_id=message_id))
