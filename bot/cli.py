@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="revans", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the bot on the configured platforms")
+    commands.add_parser("migrate", help="upgrade the database to the latest schema and exit")
     console = commands.add_parser("console", help="the bot in the terminal")
     console.add_argument("--start", help="the console clock's start (ISO 8601, UTC)")
     console.add_argument("--database-url", help="default: DATABASE_URL")
@@ -52,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "run":
             return asyncio.run(run(settings))
+        if args.command == "migrate":
+            return asyncio.run(migrate(settings))
         if args.command == "console":
             start = _start(args.start)
             return asyncio.run(run_console(settings, start, args.database_url))
@@ -68,6 +71,14 @@ def _start(text: str | None) -> datetime:
         return datetime.now(UTC).replace(second=0, microsecond=0)
     moment = datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+async def migrate(settings: Settings) -> int:
+    """Upgrade the database (the Procfile's release step); ``run`` does it on start too."""
+    runtime = await build(settings)
+    await runtime.close()
+    print("revans: the database is up to date.")
+    return 0
 
 
 class Service(Protocol):

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -83,6 +84,37 @@ class PingDelivery:
                                     ping.kind.value, ping.due_at.isoformat(), self.grace)
                     await repository.finish(session, ping.id, status, self.clock.now())
         return len(pings)
+
+
+class MovableClock(Protocol):
+    def now(self) -> datetime: ...
+
+    def advance(self, delta: timedelta) -> datetime: ...
+
+
+async def move_clock(delivery: PingDelivery, clock: MovableClock, delta: timedelta,
+                     on_stop: Callable[[datetime], None] | None = None) -> int:
+    """Move a manual clock on by ``delta``, stopping at each ping's due time to deliver it,
+    as a running bot would (jumping past them in one go would look like the bot had been
+    down). Used by the console and by tests; returns how many pings were handled."""
+    target = clock.now() + delta
+    handled = 0
+    while True:
+        async with delivery.engine.sessions.begin() as session:
+            due = await repository.next_due_at(session, target)
+        if due is None:
+            break
+        if due > clock.now():
+            clock.advance(due - clock.now())
+        if on_stop is not None:
+            on_stop(clock.now())
+        delivered = await delivery.run_due()
+        if not delivered:
+            break
+        handled += delivered
+    if target > clock.now():
+        clock.advance(target - clock.now())
+    return handled + await delivery.run_due()
 
 
 class PingScheduler:

@@ -16,8 +16,7 @@ from adapters.console.inbound import PLATFORM, ConsoleError, to_event
 from adapters.console.outbox import ConsoleOutbox
 from bot.core import timeparse
 from bot.engine import Engine
-from bot.scheduler import PingDelivery
-from storage import repository
+from bot.scheduler import PingDelivery, move_clock
 
 CONSOLE_HELP = """\
 Console commands:
@@ -104,21 +103,11 @@ class ConsoleApp:
         return True
 
     async def advance(self, delta: timedelta) -> None:
-        """Move the clock on, stopping at each ping's due time so it fires when it should
-        (jumping past it in one go would look like the bot had been down)."""
-        target = self.clock.now() + delta
-        while True:
-            async with self.engine.sessions.begin() as session:
-                due = await repository.next_due_at(session, target)
-            if due is None:
-                break
-            if due > self.clock.now():
-                self.clock.advance(due - self.clock.now())
-            self.write(f"⏱  {timeparse.format_when(self.clock.now(), 'UTC')}")
-            if not await self.delivery.run_due():
-                break
-        if target > self.clock.now():
-            self.clock.advance(target - self.clock.now())
+        """Move the clock on; each due ping fires at its own time on the way."""
+        await move_clock(self.delivery, self.clock, delta, on_stop=self._show_time)
+
+    def _show_time(self, moment: datetime) -> None:
+        self.write(f"⏱  {timeparse.format_when(moment, 'UTC')}")
 
     async def run_lines(self, lines: Iterable[str]) -> None:
         for line in lines:

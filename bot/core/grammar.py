@@ -183,7 +183,7 @@ def parse(text: str) -> Command:
     rest = rest.strip()
     parser = _PARSERS.get(verb)
     if parser is None:
-        raise ParseError(None, "error.unknown_verb", verb=verb)
+        raise ParseError(None, "error.unknown_verb", word=verb)
     if len(rest) > TEXT_LIMIT:
         raise ParseError(verb, "error.too_long", limit=str(TEXT_LIMIT))
     return parser(verb, rest)
@@ -327,7 +327,7 @@ def _timezone(verb: str, rest: str) -> Timezone:
 def _help(verb: str, rest: str) -> Help:
     wanted = rest.lower() or None
     if wanted is not None and wanted not in _PARSERS:
-        raise ParseError(None, "error.unknown_verb", verb=wanted)
+        raise ParseError(None, "error.unknown_verb", word=wanted)
     return Help(verb=wanted)
 
 

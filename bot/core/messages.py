@@ -66,7 +66,7 @@ ENGLISH: dict[str, str] = {
     "help.help": "this list, or one command's usage",
     # Parse errors
     "error.wrapper": "{text}",
-    "error.unknown_verb": "I don't know the command “{verb}”.",
+    "error.unknown_verb": "I don't know the command “{word}”.",
     "error.no_arguments": "That command takes no arguments.",
     "error.missing_argument": "Something is missing.",
     "error.bad_argument": "I don't understand “{argument}”.",

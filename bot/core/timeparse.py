@@ -124,12 +124,11 @@ def format_day(moment: datetime, zone_name: str) -> str:
 
 
 def format_duration(delta: timedelta) -> str:
-    """``12 min``, ``1 h 5 min``, ``3 d`` — for time left and offsets."""
+    """``12 min``, ``1 h 5 min``, ``3 d`` — for time left and offsets (minutes rounded up)."""
     seconds = max(0, int(delta.total_seconds()))
     if seconds >= 2 * 86400:
         return f"{seconds // 86400} d"
-    hours, rest = divmod(seconds, 3600)
-    minutes = (rest + 59) // 60 if seconds < 60 else rest // 60
+    hours, minutes = divmod((seconds + 59) // 60, 60)
     if hours:
         return f"{hours} h {minutes} min" if minutes else f"{hours} h"
     return f"{minutes} min"
