@@ -14,6 +14,7 @@ import random
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -30,8 +31,9 @@ from bot.core.effects import (
     SchedulePing,
 )
 from bot.core.events import Event
-from bot.core.model import Context, Ping
-from bot.core.routing import needs_history, route
+from bot.core.model import Context, Ping, ProgrammeState
+from bot.core.programme import DIGEST_PERIOD
+from bot.core.routing import join_code, needs_history, route
 from bot.core.step import step
 from storage import repository
 
@@ -107,11 +109,7 @@ class Engine:
                 fresh.append(event)
             if not fresh:
                 return [()] * len(events)
-            set_id = await repository.find_set_id(session, route(fresh[0]))
-            loaded = None
-            if set_id is not None:
-                loaded = await repository.load(
-                    session, set_id, with_history=any(needs_history(e) for e in fresh))
+            loaded = await self._load(session, fresh, now)
             state = loaded.state if loaded is not None else None
             context = Context(now=now, new_id=self.id_factory,
                               default_timezone=self.default_timezone)
@@ -127,11 +125,27 @@ class Engine:
                     else:
                         raise TypeError(f"unknown effect type: {type(effect).__name__}")
                 outputs.append(tuple(outbound))
-            if state is not None:
-                await repository.save(session, loaded, state)
+            if isinstance(state, ProgrammeState):
+                await repository.save_programme(session, loaded, state)  # type: ignore[arg-type]
+            elif state is not None:
+                await repository.save(session, loaded, state)  # type: ignore[arg-type]
         for listener in self.ping_listeners:
             listener(new_pings)
         return outputs
+
+    async def _load(self, session: AsyncSession, events: Sequence[Event],
+                    now: datetime) -> repository.Loaded | repository.LoadedProgramme | None:
+        """The aggregate the events' route names: a set (with what the events need) or a
+        programme (with its member sets' counts)."""
+        target = await repository.find_target(session, route(events[0]))
+        if target is None:
+            return None
+        if target.kind == "programme":
+            return await repository.load_programme(session, target.id,
+                                                   since=now - DIGEST_PERIOD)
+        return await repository.load(
+            session, target.id, with_history=any(needs_history(e) for e in events),
+            join_code=next((code for e in events if (code := join_code(e))), None))
 
     async def _store(self, session: AsyncSession, effect: Effect, new_pings: list[Ping]) -> None:
         match effect:

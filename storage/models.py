@@ -31,11 +31,16 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        return as_utc(value)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """A stored time as an aware UTC datetime (SQLite hands back naive ones)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -59,6 +64,48 @@ class SetRow(Base):
     meetings_held: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
+    programme_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    joined_programme_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ProgrammeRow(Base):
+    __tablename__ = "programmes"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    channel_key: Mapped[str] = mapped_column(String(300), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    code: Mapped[str] = mapped_column(String(20), index=True)
+    code_expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    digest_weekday: Mapped[int] = mapped_column(Integer, default=0)
+    digest_time: Mapped[str] = mapped_column(String(5), default="09:00")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class CoordinatorRow(Base):
+    __tablename__ = "programme_coordinators"
+
+    programme_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_coordinators_user", "user_key"),)
+
+
+class ShareRow(Base):
+    """A learning a member shared (or is about to share) with their set's programme."""
+
+    __tablename__ = "shares"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    set_id: Mapped[str] = mapped_column(String(32), index=True)
+    programme_id: Mapped[str] = mapped_column(String(32))
+    user_key: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class MemberRow(Base):
@@ -208,5 +255,6 @@ class MessageSlotRow(Base):
 
 __all__ = [
     "Base", "SetRow", "MemberRow", "ProfileRow", "MeetingRow", "EntryRow", "CommitmentRow",
-    "CheckinRow", "PingRow", "SeenEventRow", "MessageSlotRow",
+    "CheckinRow", "PingRow", "SeenEventRow", "MessageSlotRow", "ProgrammeRow", "CoordinatorRow",
+    "ShareRow",
 ]

@@ -27,25 +27,41 @@ from bot.core.model import (
     Ping,
     PingKind,
     Profile,
+    Programme,
+    ProgrammeState,
     Progress,
     QuietHours,
+    SetDigest,
     SetState,
+    Share,
     Stage,
 )
 from bot.core.refs import ChannelRef, UserRef
-from bot.core.routing import ByChannel, ByCommitment, ByMeeting, BySet, ByUser, Route
+from bot.core.routing import (
+    ByChannel,
+    ByCommitment,
+    ByCoordinator,
+    ByMeeting,
+    ByProgramme,
+    BySet,
+    ByUser,
+    Route,
+)
 from storage.models import (
     CheckinRow,
     CommitmentRow,
+    CoordinatorRow,
     EntryRow,
     MeetingRow,
     MemberRow,
     MessageSlotRow,
     PingRow,
     ProfileRow,
+    ProgrammeRow,
     SeenEventRow,
     SetRow,
-    UTCDateTime,
+    ShareRow,
+    as_utc,
 )
 
 ERASED = "[erased at the member's request]"
@@ -61,7 +77,45 @@ class Loaded:
     version: int
 
 
+@dataclass(frozen=True, slots=True)
+class LoadedProgramme:
+    state: ProgrammeState
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What an event's route resolved to: a set or a programme, by id."""
+
+    kind: str  # "set" or "programme"
+    id: str
+
+
 # ---------------------------------------------------------------- routing
+
+
+async def find_target(session: AsyncSession, route: Route) -> Target | None:
+    """The set or programme an event belongs to, by the key ``routing.route`` built."""
+    match route:
+        case ByChannel(channel=channel):
+            found = (await session.execute(
+                select(SetRow.id).where(SetRow.home_key == channel.key))).scalar_one_or_none()
+            if found is not None:
+                return Target("set", found)
+            found = (await session.execute(select(ProgrammeRow.id).where(
+                ProgrammeRow.channel_key == channel.key))).scalar_one_or_none()
+            return Target("programme", found) if found is not None else None
+        case ByProgramme(programme_id=programme_id):
+            return Target("programme", programme_id)
+        case ByCoordinator(user=user):
+            found = (await session.execute(
+                select(CoordinatorRow.programme_id)
+                .join(ProgrammeRow, ProgrammeRow.id == CoordinatorRow.programme_id)
+                .where(CoordinatorRow.user_key == user.key)
+                .order_by(ProgrammeRow.created_at.desc()).limit(1))).scalar_one_or_none()
+            return Target("programme", found) if found is not None else None
+    set_id = await find_set_id(session, route)
+    return Target("set", set_id) if set_id is not None else None
 
 
 async def find_set_id(session: AsyncSession, route: Route) -> str | None:
@@ -107,7 +161,8 @@ def _clock(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
-async def load(session: AsyncSession, set_id: str, *, with_history: bool = False) -> Loaded | None:
+async def load(session: AsyncSession, set_id: str, *, with_history: bool = False,
+               join_code: str | None = None) -> Loaded | None:
     row = await session.get(SetRow, set_id, populate_existing=True)
     if row is None:
         return None
@@ -118,7 +173,8 @@ async def load(session: AsyncSession, set_id: str, *, with_history: bool = False
         checkin_offsets=tuple(p for p in row.checkin_offsets.split(",") if p),
         checkins_paused=row.checkins_paused, auto_advance=row.auto_advance,
         next_meeting_at=row.next_meeting_at, cadence_weeks=row.cadence_weeks,
-        meetings_held=row.meetings_held,
+        meetings_held=row.meetings_held, programme_id=row.programme_id,
+        joined_programme_at=row.joined_programme_at,
     )
     member_rows = (await session.execute(
         select(MemberRow).where(MemberRow.set_id == set_id))).scalars().all()
@@ -154,10 +210,93 @@ async def load(session: AsyncSession, set_id: str, *, with_history: bool = False
         history = tuple(_entry(e) for e in (await session.execute(
             select(EntryRow).where(EntryRow.set_id == set_id)
             .order_by(EntryRow.at, EntryRow.id))).scalars())
+    shares = tuple(_share(r) for r in (await session.execute(
+        select(ShareRow).where(ShareRow.set_id == set_id, ShareRow.confirmed.is_(False),
+                               ShareRow.withdrawn.is_(False)).order_by(ShareRow.at))).scalars())
+    programme = await load_programme_record(session, row.programme_id) if row.programme_id else None
+    candidate = None
+    if join_code:
+        candidate_id = (await session.execute(select(ProgrammeRow.id).where(
+            ProgrammeRow.code == join_code))).scalar_one_or_none()
+        candidate = await load_programme_record(session, candidate_id) if candidate_id else None
     state = SetState(set=action_set, members=members, profiles=profiles, meeting=meeting,
                      entries=entries, commitments=commitments, checkins=checkins,
-                     history=history)
+                     history=history, shares=shares, programme=programme, candidate=candidate)
     return Loaded(state=state, version=row.version)
+
+
+def _share(row: ShareRow) -> Share:
+    return Share(id=row.id, set_id=row.set_id, programme_id=row.programme_id,
+                 user=UserRef.from_key(row.user_key), text=row.text, at=row.at,
+                 confirmed=row.confirmed, withdrawn=row.withdrawn)
+
+
+async def load_programme_record(session: AsyncSession, programme_id: str) -> Programme | None:
+    row = await session.get(ProgrammeRow, programme_id, populate_existing=True)
+    if row is None:
+        return None
+    coordinators = (await session.execute(
+        select(CoordinatorRow.user_key).where(CoordinatorRow.programme_id == programme_id)
+        .order_by(CoordinatorRow.position))).scalars().all()
+    return Programme(
+        id=row.id, name=row.name, channel=ChannelRef.from_key(row.channel_key),
+        timezone=row.timezone, created_at=row.created_at,
+        coordinators=tuple(UserRef.from_key(k) for k in coordinators), code=row.code,
+        code_expires_at=row.code_expires_at, digest_weekday=row.digest_weekday,
+        digest_time=_clock(row.digest_time))
+
+
+async def load_programme(session: AsyncSession, programme_id: str,
+                         since: datetime) -> LoadedProgramme | None:
+    """The programme and, for each member set, counts only: no text column is read here."""
+    programme = await load_programme_record(session, programme_id)
+    if programme is None:
+        return None
+    version = (await session.execute(select(ProgrammeRow.version).where(
+        ProgrammeRow.id == programme_id))).scalar_one()
+    set_rows = (await session.execute(
+        select(SetRow.id, SetRow.name, SetRow.home_key, SetRow.joined_programme_at)
+        .where(SetRow.programme_id == programme_id))).all()
+    digests = []
+    for set_row in set_rows:
+        digests.append(await _set_digest(session, set_row, since))
+    return LoadedProgramme(state=ProgrammeState(programme=programme, sets=tuple(digests)),
+                           version=version)
+
+
+async def _set_digest(session: AsyncSession, set_row: Any, since: datetime) -> SetDigest:
+    set_id = set_row.id
+    members, organisations = (await session.execute(
+        select(func.count(), func.count(func.distinct(MemberRow.org)))
+        .where(MemberRow.set_id == set_id, MemberRow.left_at.is_(None)))).one()
+    meetings = (await session.execute(
+        select(MeetingRow.id, MeetingRow.started_at, MeetingRow.attendance)
+        .where(MeetingRow.set_id == set_id).order_by(MeetingRow.started_at))).all()
+    in_period = [m for m in meetings if as_utc(m.started_at) >= since]
+    last_meeting_at = as_utc(meetings[-1].started_at) if meetings else None
+    started = {m.id: as_utc(m.started_at) for m in meetings}
+    commitment_rows = (await session.execute(
+        select(CommitmentRow.meeting_id, CommitmentRow.created_at, CommitmentRow.outcome,
+               CommitmentRow.reviewed_meeting_id)
+        .where(CommitmentRow.set_id == set_id))).all()
+    made = sum(1 for c in commitment_rows if as_utc(c.created_at) >= since)
+    reviewed = sum(1 for c in commitment_rows if c.reviewed_meeting_id
+                   and started.get(c.reviewed_meeting_id, since) >= since)
+    never_reviewed = sum(
+        1 for c in commitment_rows
+        if c.outcome is None and last_meeting_at is not None
+        and started.get(c.meeting_id, last_meeting_at) < last_meeting_at)
+    shares = (await session.execute(
+        select(func.count()).select_from(ShareRow)
+        .where(ShareRow.set_id == set_id, ShareRow.confirmed.is_(True),
+               ShareRow.at >= since))).scalar_one()
+    return SetDigest(
+        set_id=set_id, name=set_row.name, home=ChannelRef.from_key(set_row.home_key),
+        members=members, organisations=organisations, meetings=len(in_period),
+        attendance=sum(len(m.attendance) for m in in_period), commitments_made=made,
+        commitments_reviewed=reviewed, never_reviewed=never_reviewed, shares=shares,
+        last_meeting_at=last_meeting_at, joined_at=as_utc(set_row.joined_programme_at))
+
 
 
 def _profile(row: ProfileRow) -> Profile:
@@ -213,6 +352,7 @@ def _set_values(s: ActionSet) -> dict[str, object]:
         checkin_offsets=",".join(s.checkin_offsets), checkins_paused=s.checkins_paused,
         auto_advance=s.auto_advance, next_meeting_at=s.next_meeting_at,
         cadence_weeks=s.cadence_weeks, meetings_held=s.meetings_held, created_at=s.created_at,
+        programme_id=s.programme_id, joined_programme_at=s.joined_programme_at,
     )
 
 
@@ -300,6 +440,46 @@ async def save(session: AsyncSession, before: Loaded | None, after: SetState) ->
                   lambda key: {"id": key}, _commitment_values)
     await _upsert(session, CheckinRow, {a.id: a for a in old.checkins} if old else {},
                   {a.id: a for a in after.checkins}, lambda key: {"id": key}, _checkin_values)
+    await _upsert(session, ShareRow, {a.id: a for a in old.shares} if old else {},
+                  {a.id: a for a in after.shares}, lambda key: {"id": key}, _share_values)
+    await session.flush()
+
+
+def _share_values(s: Share) -> dict[str, object]:
+    return dict(set_id=s.set_id, programme_id=s.programme_id, user_key=s.user.key, text=s.text,
+                at=s.at, confirmed=s.confirmed, withdrawn=s.withdrawn)
+
+
+def _programme_values(p: Programme) -> dict[str, object]:
+    return dict(name=p.name, channel_key=p.channel.key, timezone=p.timezone,
+                created_at=p.created_at, code=p.code, code_expires_at=p.code_expires_at,
+                digest_weekday=p.digest_weekday, digest_time=p.digest_time.strftime("%H:%M"))
+
+
+async def save_programme(session: AsyncSession, before: LoadedProgramme | None,
+                         after: ProgrammeState) -> None:
+    """Write the programme record (its member sets' counts are read-only here)."""
+    old = before.state.programme if before is not None else None
+    new = after.programme
+    if old == new:
+        return
+    if before is None:
+        session.add(ProgrammeRow(id=new.id, version=1, **_programme_values(new)))
+        try:
+            await session.flush()
+        except IntegrityError as error:
+            raise VersionConflict("a programme was created here at the same time") from error
+    else:
+        result = await session.execute(
+            update(ProgrammeRow).where(ProgrammeRow.id == new.id,
+                                       ProgrammeRow.version == before.version)
+            .values(version=ProgrammeRow.version + 1, **_programme_values(new)))
+        if result.rowcount != 1:
+            raise VersionConflict(new.id)
+    if old is None or old.coordinators != new.coordinators:
+        await session.execute(delete(CoordinatorRow).where(CoordinatorRow.programme_id == new.id))
+        for position, user in enumerate(new.coordinators):
+            session.add(CoordinatorRow(programme_id=new.id, user_key=user.key, position=position))
     await session.flush()
 
 
@@ -328,6 +508,8 @@ async def erase_member(session: AsyncSession, set_id: str, user: UserRef) -> Non
     await session.execute(update(CheckinRow).where(
         CheckinRow.set_id == set_id, CheckinRow.user_key == user.key,
         CheckinRow.note != "").values(note=ERASED))
+    await session.execute(update(ShareRow).where(
+        ShareRow.set_id == set_id, ShareRow.user_key == user.key).values(text=ERASED))
 
 
 # ---------------------------------------------------------------- seen events
@@ -449,10 +631,7 @@ async def next_due_at(session: AsyncSession, until: datetime) -> datetime | None
     """When the earliest pending ping falls due, if that is no later than ``until``."""
     stmt = select(func.min(PingRow.due_at)).where(PingRow.status == "pending",
                                                   PingRow.due_at <= until)
-    value = (await session.execute(stmt)).scalar_one_or_none()
-    if value is None:
-        return None
-    return UTCDateTime().process_result_value(value, session.bind.dialect)
+    return as_utc((await session.execute(stmt)).scalar_one_or_none())
 
 
 async def count_pings(session: AsyncSession, status: str) -> int:

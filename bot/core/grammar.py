@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from bot.core import timeparse
 from bot.core.model import Outcome, Progress, QuietHours, Stage
@@ -135,18 +135,79 @@ class Help:
     verb: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class ProgrammeCreate:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeJoin:
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeLeave:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeCoordinator:
+    user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeCode:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Org:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Announce:
+    text: str
+    everywhere: bool  # --all: every member set's channel too
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    csv: bool
+    weekday: int | None = None  # with ``at``: change the weekly digest's day and time
+    at: time | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShareLearning:
+    text: str
+
+
 Command = (
     Create | Join | Leave | Schedule | Start | Here | Next | Status | Report | Commit | End
     | Actions | Checkins | Timebox | Facilitator | ProgressAnswer | Quiet | Timezone | Export
-    | ForgetMe | Help
+    | ForgetMe | Help | ProgrammeCreate | ProgrammeJoin | ProgrammeLeave | ProgrammeCoordinator
+    | ProgrammeCode | Org | Announce | Digest | ShareLearning
 )
 
-# The verbs in the order ``/set help`` lists them.
+# The first words of the grammar.
 VERBS: tuple[str, ...] = (
     "create", "join", "leave", "schedule", "start", "here", "next", "status", "report",
     "commit", "end", "actions", "checkins", "timebox", "facilitator", "progress", "quiet",
-    "timezone", "export", "forget-me", "help",
+    "timezone", "export", "forget-me", "help", "programme", "org", "announce", "digest",
+    "share",
 )
+PROGRAMME_VERBS: tuple[str, ...] = ("create", "join", "leave", "coordinator", "code")
+# Every command's name (``programme`` ones in two words), in the order ``/set help`` lists them.
+COMMAND_NAMES: tuple[str, ...] = (
+    *VERBS[: VERBS.index("programme")],
+    *(f"programme {sub}" for sub in PROGRAMME_VERBS),
+    *VERBS[VERBS.index("programme") + 1:],
+)
+# Coordinators' commands: in the programme's channel or a DM with the bot.
+COORDINATOR_COMMANDS = frozenset({"programme coordinator", "programme code", "announce",
+                                  "digest"})
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 NAME_LIMIT = 80
 TEXT_LIMIT = 40_000  # stored whole up to this (Slack cuts there); longer is refused, not cut
 TIMEBOX_STAGES = (
@@ -325,10 +386,78 @@ def _timezone(verb: str, rest: str) -> Timezone:
 
 
 def _help(verb: str, rest: str) -> Help:
-    wanted = rest.lower() or None
-    if wanted is not None and wanted not in _PARSERS:
+    wanted = " ".join(rest.lower().split()) or None
+    if wanted is not None and wanted not in COMMAND_NAMES and wanted != "programme":
         raise ParseError(None, "error.unknown_verb", word=wanted)
     return Help(verb=wanted)
+
+
+def _programme(verb: str, rest: str) -> Command:
+    sub, _, argument = rest.partition(" ")
+    sub = sub.lower()
+    argument = argument.strip()
+    name = f"programme {sub}"
+    if not sub:
+        raise ParseError("programme", "error.missing_argument")
+    if sub not in PROGRAMME_VERBS:
+        raise ParseError("programme", "error.unknown_verb", word=name)
+    if sub == "create":
+        if not argument:
+            raise ParseError(name, "error.missing_argument")
+        if len(argument) > NAME_LIMIT:
+            raise ParseError(name, "error.name_too_long", limit=str(NAME_LIMIT))
+        return ProgrammeCreate(name=argument)
+    if sub == "join":
+        if not argument or " " in argument:
+            raise ParseError(name, "error.bad_code")
+        return ProgrammeJoin(code=argument.strip("`").upper())
+    if sub == "coordinator":
+        user_id = parse_mention(argument)
+        if user_id is None:
+            raise ParseError(name, "error.bad_mention")
+        return ProgrammeCoordinator(user_id=user_id)
+    if argument:
+        raise ParseError(name, "error.no_arguments")
+    return ProgrammeLeave() if sub == "leave" else ProgrammeCode()
+
+
+def _org(verb: str, rest: str) -> Org:
+    if not rest:
+        raise ParseError(verb, "error.missing_argument")
+    if len(rest) > NAME_LIMIT:
+        raise ParseError(verb, "error.name_too_long", limit=str(NAME_LIMIT))
+    return Org(name=rest)
+
+
+def _announce(verb: str, rest: str) -> Announce:
+    everywhere = rest.startswith("--all")
+    text = rest[len("--all"):].strip() if everywhere else rest
+    if not text:
+        raise ParseError(verb, "error.missing_argument")
+    return Announce(text=text, everywhere=everywhere)
+
+
+def _digest(verb: str, rest: str) -> Digest:
+    words = rest.lower().split()
+    if not words:
+        return Digest(csv=False)
+    if words == ["csv"]:
+        return Digest(csv=True)
+    if len(words) == 3 and words[0] == "weekly" and words[1][:3] in WEEKDAYS:
+        try:
+            at = timeparse.parse_clock(words[2])
+        except timeparse.TimeFormatError:
+            raise ParseError(verb, "format.weekly") from None
+        return Digest(csv=False, weekday=WEEKDAYS.index(words[1][:3]), at=at)
+    if words[0] == "weekly":
+        raise ParseError(verb, "format.weekly")
+    raise ParseError(verb, "error.bad_argument", argument=rest)
+
+
+def _share(verb: str, rest: str) -> ShareLearning:
+    if not rest:
+        raise ParseError(verb, "error.missing_argument")
+    return ShareLearning(text=rest)
 
 
 _PARSERS = {
@@ -353,5 +482,20 @@ _PARSERS = {
     "export": _no_args(Export),
     "forget-me": _no_args(ForgetMe),
     "help": _help,
+    "programme": _programme,
+    "org": _org,
+    "announce": _announce,
+    "digest": _digest,
+    "share": _share,
 }
 assert tuple(_PARSERS) == VERBS
+
+
+def command_name(text: str) -> str:
+    """The name a command's permission, usage and help are filed under (``programme join``)."""
+    words = text.strip().lower().split()
+    if not words:
+        return "help"
+    if words[0] == "programme" and len(words) > 1:
+        return f"programme {words[1]}"
+    return words[0]

@@ -39,6 +39,17 @@ ENGLISH: dict[str, str] = {
     "usage.export": "/set export",
     "usage.forget-me": "/set forget-me",
     "usage.help": "/set help [command]",
+    "usage.programme": "/set programme create <name> | join <code> | leave | coordinator "
+                       "<@user> | code",
+    "usage.programme create": "/set programme create <name>",
+    "usage.programme join": "/set programme join <code>",
+    "usage.programme leave": "/set programme leave",
+    "usage.programme coordinator": "/set programme coordinator <@user>",
+    "usage.programme code": "/set programme code",
+    "usage.org": "/set org <name>",
+    "usage.announce": "/set announce [--all] <text>",
+    "usage.digest": "/set digest [csv | weekly <Mon..Sun> <HH:MM>]",
+    "usage.share": "/set share <insight>",
     # Help, one line per verb
     "help.title": "Revans: the /set commands",
     "help.title_verb": "/set {verb}",
@@ -64,6 +75,21 @@ ENGLISH: dict[str, str] = {
     "help.export": "your own record, as a Markdown file by DM",
     "help.forget-me": "erase what you said in this set; counts stay",
     "help.help": "this list, or one command's usage",
+    "help.programme": "programmes of sets across organisations: create, join, leave, "
+                      "coordinator, code",
+    "help.programme create": "in a shared channel: make it a programme's channel; you become "
+                             "its coordinator and get a join code privately",
+    "help.programme join": "in a set's channel: the set joins a programme (facilitator)",
+    "help.programme leave": "in a set's channel: the set leaves its programme (facilitator)",
+    "help.programme coordinator": "add a coordinator (coordinator)",
+    "help.programme code": "a fresh join code, privately; the old one stops working "
+                           "(coordinator)",
+    "help.org": "the organisation you come from (counted, never named, in the digest)",
+    "help.announce": "post to the programme's channel; `--all` also to every member set "
+                     "(coordinator)",
+    "help.digest": "the programme digest now (it also goes out weekly); `csv` as a file; "
+                   "`weekly Mon 09:00` moves the weekly one (coordinator)",
+    "help.share": "share one learning with the programme, without your name or your set's",
     # Parse errors
     "error.wrapper": "{text}",
     "error.unknown_verb": "I don't know the command “{word}”.",
@@ -279,6 +305,64 @@ ENGLISH: dict[str, str] = {
     "help_request.sent": "I've asked {name} for help in its channel.",
     "reminder.day": "Reminder: {name} meets tomorrow, {when}.",
     "reminder.hour": "Reminder: {name} meets in an hour, {when}.",
+    # Programmes
+    "error.bad_code": "Give the join code a coordinator sent you, e.g. ABCD-1234.",
+    "format.weekly": "Give the weekly digest's day and time, e.g. `/set digest weekly Mon 09:00`.",
+    "programme.created_title": "Programme: {name}",
+    "programme.created_body": "{who} made this channel the programme's shared channel and "
+                              "coordinates it. A set joins when its facilitator types "
+                              "`/set programme join <code>` in the set's own channel. "
+                              "Coordinators see counts only — never what is said in a set.",
+    "programme.code": "Join code for {name}: `{code}` (valid until {until}; any number of sets "
+                      "may use it). `/set programme code` makes a new one and retires this one.",
+    "programme.channel_taken": "This channel is already the programme {name}'s shared channel.",
+    "programme.not_here": "This is a programme's channel: `/set {verb}` works in a set's own "
+                          "channel.",
+    "programme.coordinators_only": "Only the programme's coordinators can use `/set {verb}`.",
+    "programme.not_a_coordinator": "You don't coordinate a programme. A programme is made with "
+                                   "`/set programme create <name>` in its shared channel.",
+    "programme.use_programme_channel": "`/set {verb}` is for coordinators, in the programme's "
+                                       "channel or in a DM with me.",
+    "programme.already_coordinator": "{who} is already a coordinator.",
+    "programme.coordinator_added": "{who} is now a coordinator (added by {by}).",
+    "programme.timezone": "The programme's time zone is now {zone}.",
+    "programme.already_in": "This set is already in the programme {name}. "
+                            "`/set programme leave` first.",
+    "programme.bad_code": "That join code isn't valid or has expired. Ask a coordinator for a "
+                          "fresh one (`/set programme code`).",
+    "programme.set_joined": "This set has joined the programme {name}. Its coordinators will "
+                            "see counts (meetings, attendance, commitments) — never what is said "
+                            "here. `/set share` shares a learning, anonymised.",
+    "programme.set_joined_there": "The set {set} has joined the programme.",
+    "programme.not_in": "This set is not in a programme.",
+    "programme.set_left": "This set has left the programme {name}.",
+    "programme.set_left_there": "The set {set} has left the programme.",
+    "org.noted": "Noted: you come from {org}. The programme digest counts organisations; it "
+                 "never names them.",
+    "announce.title": "From the coordinators of {name}",
+    "announce.sent": "Posted to {count} channel(s).",
+    "digest.title": "Digest of {name}: {since} to {until}",
+    "digest.totals": "{sets} sets · {meetings} meetings · attendance {attendance} · "
+                     "{made} commitments made, {reviewed} reviewed · {shared} learnings shared "
+                     "· {flagged} sets flagged",
+    "digest.no_sets": "No sets have joined yet.",
+    "digest.set_line": "{meetings} meetings · attendance {attendance} · {made} commitments "
+                       "made, {reviewed} reviewed · {orgs} organisations",
+    "digest.flag_quiet": "no meeting for six weeks",
+    "digest.flag_attendance": "attendance under half",
+    "digest.flag_unreviewed": "{count} commitments never reviewed",
+    "digest.csv_dm": "The digest of {name} as CSV.",
+    "digest.csv_sent": "I've sent you the digest as a CSV file by DM.",
+    "digest.weekly_moved": "The weekly digest now goes out on that day and time; next: {when}.",
+    "share.no_programme": "Sharing is for sets in a programme, and this set is not in one.",
+    "share.preview_title": "Share with {name}? This is exactly what will be posted",
+    "share.body": "“{text}”",
+    "share.posted_title": "A learning shared from one of the sets",
+    "share.sent": "Shared with {name}, without your name or your set's.",
+    "share.already": "You've already shared that.",
+    "share.cancelled": "Not shared.",
+    "button.share": "Share it",
+    "button.unshare": "Don't share",
     # Forms
     "form.present.title": "Present a problem",
     "form.present.question": "Your question",

@@ -61,6 +61,7 @@ class PingKind(StrEnum):
     REMINDER = "reminder"
     STAGE_WARNING = "stage-warning"
     STAGE_END = "stage-end"
+    DIGEST = "digest"  # a programme's weekly digest; ``Ping.set_id`` holds the programme id
 
 
 DEFAULT_TIMEBOXES: Mapping[Stage, int] = {
@@ -106,6 +107,8 @@ class ActionSet:
     next_meeting_at: datetime | None = None
     cadence_weeks: int | None = None
     meetings_held: int = 0
+    programme_id: str | None = None
+    joined_programme_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -234,6 +237,63 @@ class Ping:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Share:
+    """A learning a member chose to share with the programme: pending until they confirm."""
+
+    id: str
+    set_id: str
+    programme_id: str
+    user: UserRef
+    text: str
+    at: datetime
+    confirmed: bool = False
+    withdrawn: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Programme:
+    """Sets across organisations with coordinators, a shared channel and a join code."""
+
+    id: str
+    name: str
+    channel: ChannelRef
+    timezone: str
+    created_at: datetime
+    coordinators: tuple[UserRef, ...]
+    code: str
+    code_expires_at: datetime
+    digest_weekday: int = 0  # Monday
+    digest_time: time = time(9, 0)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetDigest:
+    """Counts about one member set for the programme digest: never a word said in it."""
+
+    set_id: str
+    name: str
+    home: ChannelRef
+    members: int
+    organisations: int
+    meetings: int
+    attendance: int  # member-meetings attended in the period
+    commitments_made: int
+    commitments_reviewed: int
+    never_reviewed: int  # open commitments that a later meeting has passed by
+    shares: int
+    last_meeting_at: datetime | None
+    joined_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProgrammeState:
+    """The programme aggregate: the programme and the counts of its member sets."""
+
+    programme: Programme
+    sets: tuple[SetDigest, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SetState:
     """Everything the core needs to decide one event for one set.
 
@@ -249,6 +309,9 @@ class SetState:
     commitments: Mapping[str, Commitment] = field(default_factory=dict)
     checkins: tuple[CheckinAnswer, ...] = ()
     history: tuple[Entry, ...] | None = None
+    shares: tuple[Share, ...] = ()
+    programme: Programme | None = None  # the programme the set belongs to (read-only here)
+    candidate: Programme | None = None  # the programme a typed join code names, if any
 
     def member(self, user: UserRef) -> Member | None:
         """The member record if ``user`` is an active member, else ``None``."""

@@ -37,6 +37,11 @@ VERB_ROLES: dict[str, Role] = {
     "timebox": Role.FACILITATOR,
     "facilitator": Role.FACILITATOR,
     "timezone": Role.FACILITATOR,
+    "programme create": Role.ANYONE,
+    "programme join": Role.FACILITATOR,
+    "programme leave": Role.FACILITATOR,
+    "org": Role.MEMBER,
+    "share": Role.MEMBER,
 }
 
 

@@ -18,6 +18,8 @@ from bot.core.events import (
     StageTimerFired,
     TextPosted,
 )
+from bot.core.grammar import COORDINATOR_COMMANDS, command_name
+from bot.core.model import PingKind
 from bot.core.refs import ChannelRef, UserRef
 
 
@@ -50,13 +52,29 @@ class ByUser:
     user: UserRef
 
 
-Route = ByChannel | BySet | ByMeeting | ByCommitment | ByUser
+@dataclass(frozen=True, slots=True)
+class ByCoordinator:
+    """A coordinator's command in a DM: the programme they coordinate (the latest, if several)."""
+
+    user: UserRef
+
+
+@dataclass(frozen=True, slots=True)
+class ByProgramme:
+    programme_id: str
+
+
+Route = ByChannel | BySet | ByMeeting | ByCommitment | ByUser | ByCoordinator | ByProgramme
 
 _MEETING_VERBS = frozenset({"next", "here", "bid", "present", "commit", "report"})
 
 
 def route(event: Event) -> Route:
     match event:
+        case CommandIssued() if event.where.direct:
+            if command_name(event.text) in COORDINATOR_COMMANDS:
+                return ByCoordinator(event.user)
+            return ByUser(event.user)
         case CommandIssued() | TextPosted():
             return ByUser(event.user) if event.where.direct else ByChannel(event.where)
         case ButtonPressed() | FormSubmitted():
@@ -73,6 +91,8 @@ def route(event: Event) -> Route:
                 return ByMeeting(subject)
             return ByChannel(event.where)
         case PingDue() | PingMissed():
+            if event.ping.kind is PingKind.DIGEST:
+                return ByProgramme(event.ping.set_id)
             return BySet(event.ping.set_id)
         case StageTimerFired():
             return ByMeeting(event.meeting_id)
@@ -81,4 +101,12 @@ def route(event: Event) -> Route:
 
 def needs_history(event: Event) -> bool:
     """Whether ``step`` needs every entry of the set (only the export does)."""
-    return isinstance(event, CommandIssued) and event.text.strip().lower().startswith("export")
+    return isinstance(event, CommandIssued) and command_name(event.text) == "export"
+
+
+def join_code(event: Event) -> str | None:
+    """The code in ``/set programme join <code>``: the engine loads the programme it names."""
+    if not isinstance(event, CommandIssued) or command_name(event.text) != "programme join":
+        return None
+    words = event.text.split()
+    return words[2].strip("`").upper() if len(words) == 3 else None

@@ -6,7 +6,7 @@ set's state, calls ``step``, saves the new state and hands the effects out.
 
 from __future__ import annotations
 
-from bot.core import checkins, grammar, meeting, setlife, timeparse
+from bot.core import checkins, grammar, meeting, programme, setlife, timeparse
 from bot.core.cards import parse_action_id
 from bot.core.events import (
     ButtonPressed,
@@ -20,17 +20,20 @@ from bot.core.events import (
 )
 from bot.core.grammar import ParseError
 from bot.core.messages import t
-from bot.core.model import Context, Outcome, PingKind, Progress, SetState
+from bot.core.model import Context, Outcome, PingKind, ProgrammeState, Progress, SetState
 from bot.core.permissions import VERB_ROLES, Role, facilitator, holds
 from bot.core.refs import mention
 from bot.core.result import Interactive, Result, refuse
+from bot.core.views import quoted
 
 # Verbs that make sense in a DM with the bot (the engine finds the member's set).
 DIRECT_VERBS = frozenset({"progress", "quiet", "help", "actions", "export", "status"})
 
 
-def step(state: SetState | None, event: Event, ctx: Context) -> Result:
+def step(state: SetState | ProgrammeState | None, event: Event, ctx: Context) -> Result:
     """Decide ``event`` against ``state``; return the new state and the effects."""
+    if isinstance(state, ProgrammeState):
+        return _programme_event(state, event, ctx)
     match event:
         case CommandIssued():
             return _command(state, event, ctx)
@@ -71,29 +74,56 @@ def _usage_error(state: SetState | None, event: Interactive, error: ParseError) 
     return refuse(state, event, "error.wrapper", text=text)
 
 
-def _command(state: SetState | None, event: CommandIssued, ctx: Context) -> Result:
+def _command(state: SetState | ProgrammeState | None, event: CommandIssued,
+             ctx: Context) -> Result:
     try:
         command = grammar.parse(event.text)
     except ParseError as error:
         return _usage_error(state, event, error)
-    verb = event.text.strip().split(" ", 1)[0].lower() or "help"
+    name = grammar.command_name(event.text)
     if isinstance(command, grammar.Help):
         return setlife.help_for(event, command.verb, state)
-    if isinstance(command, grammar.Create):
-        if state is not None:
-            return refuse(state, event, "create.exists", name=state.set.name)
-        if event.where.direct:
-            return refuse(state, event, "create.in_dm")
-        return setlife.create(event, command.name, ctx)
+    if isinstance(command, grammar.Create | grammar.ProgrammeCreate):
+        return _create(state, event, command, ctx)
+    if isinstance(state, ProgrammeState):
+        return programme.run(state, event, command, name, ctx)
     if state is None:
+        if event.where.direct and name in grammar.COORDINATOR_COMMANDS:
+            return refuse(state, event, "programme.not_a_coordinator")
         key = "direct.no_set" if event.where.direct else "set.not_a_set"
         return refuse(state, event, key)
-    if event.where.direct and verb not in DIRECT_VERBS:
-        return refuse(state, event, "direct.channel_only", verb=verb)
-    role = VERB_ROLES[verb]
+    if name in grammar.COORDINATOR_COMMANDS:
+        return refuse(state, event, "programme.use_programme_channel", verb=name)
+    if event.where.direct and name not in DIRECT_VERBS:
+        return refuse(state, event, "direct.channel_only", verb=name)
+    role = VERB_ROLES[name]
     if not holds(state, event.user, role):
-        return _not_allowed(state, event, verb, role)
+        return _not_allowed(state, event, name, role)
     return _run(state, event, command, ctx)
+
+
+def _create(state: SetState | ProgrammeState | None, event: CommandIssued,
+            command: grammar.Create | grammar.ProgrammeCreate, ctx: Context) -> Result:
+    """A set or a programme is made in a channel that is neither yet."""
+    if isinstance(state, SetState):
+        return refuse(state, event, "create.exists", name=quoted(state.set.name, 100))
+    if isinstance(state, ProgrammeState):
+        return refuse(state, event, "programme.channel_taken",
+                      name=quoted(state.programme.name, 100))
+    if event.where.direct:
+        return refuse(state, event, "create.in_dm")
+    if isinstance(command, grammar.ProgrammeCreate):
+        return programme.create(event, command.name, ctx)
+    return setlife.create(event, command.name, ctx)
+
+
+def _programme_event(state: ProgrammeState, event: Event, ctx: Context) -> Result:
+    match event:
+        case CommandIssued():
+            return _command(state, event, ctx)
+        case PingDue(ping=ping) if ping.kind is PingKind.DIGEST:
+            return programme.weekly_digest(state, ping, ctx)
+    return Result(state)  # channel talk and stray events in a programme channel: nothing
 
 
 def _not_allowed(state: SetState, event: Interactive, verb: str, role: Role) -> Result:
@@ -151,16 +181,27 @@ def _run(state: SetState, event: CommandIssued, command: grammar.Command,
             return setlife.export(state, event, ctx)
         case grammar.ForgetMe():
             return setlife.forget_me(state, event, ctx)
+        case grammar.ProgrammeJoin(code=code):
+            return programme.set_join(state, event, code, ctx)
+        case grammar.ProgrammeLeave():
+            return programme.set_leave(state, event, ctx)
+        case grammar.Org(name=org):
+            return programme.set_org(state, event, org, ctx)
+        case grammar.ShareLearning(text=text):
+            return programme.share(state, event, text, ctx)
     raise TypeError(f"unhandled command: {command!r}")
 
 
 def _button(state: SetState | None, event: ButtonPressed, ctx: Context) -> Result:
+    """Buttons on cards in a set's channel and in its members' DMs."""
     try:
         verb, subject, arg = parse_action_id(event.action)
     except ValueError:
         return Result(state)
     if state is None:
         return refuse(state, event, "button.gone")
+    if verb in ("share", "unshare"):
+        return programme.confirm_share(state, event, subject, confirm=verb == "share")
     if verb == "join":
         if state.member(event.user) is not None:
             return refuse(state, event, "join.already", name=state.set.name)

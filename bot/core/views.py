@@ -289,12 +289,12 @@ def export_markdown(state: SetState, user: UserRef, now: datetime) -> str:
 
 
 def help_card(verb: str | None) -> Card:
-    from bot.core.grammar import VERBS
+    from bot.core.grammar import COMMAND_NAMES
 
     if verb is not None:
         return Card(title=t("help.title_verb", verb=verb),
                     body=t(f"usage.{verb}") + "\n" + t(f"help.{verb}"))
-    lines = [f"`{t('usage.' + v)}` — {t('help.' + v)}" for v in VERBS]
+    lines = [f"`{t('usage.' + v)}` — {t('help.' + v)}" for v in COMMAND_NAMES]
     return Card(title=t("help.title"), body="\n".join(lines))
 
 

@@ -115,7 +115,7 @@ def test_rejects(text: str, verb: str | None, key: str) -> None:
 def test_every_verb_has_usage_and_help() -> None:
     from bot.core.messages import ENGLISH
 
-    for verb in grammar.VERBS:
+    for verb in (*grammar.VERBS, *grammar.COMMAND_NAMES):
         assert f"usage.{verb}" in ENGLISH and f"help.{verb}" in ENGLISH, verb
 
 
