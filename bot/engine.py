@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.core.effects import (
@@ -36,6 +36,7 @@ from bot.core.programme import DIGEST_PERIOD
 from bot.core.routing import join_code, needs_history, route
 from bot.core.step import step
 from storage import repository
+from storage.database import Database
 
 log = logging.getLogger("revans.engine")
 MAX_ATTEMPTS = 10
@@ -68,7 +69,7 @@ def effect_platform(effect: Effect) -> str:
 
 @dataclass
 class Engine:
-    sessions: async_sessionmaker[AsyncSession]
+    db: Database
     clock: Clock
     outboxes: dict[str, Outbox] = field(default_factory=dict)
     default_timezone: str = "UTC"
@@ -96,70 +97,92 @@ class Engine:
         raise RuntimeError("could not apply the event after repeated conflicts")
 
     async def _decide_once(self, events: Sequence[Event]) -> list[tuple[Effect, ...]]:
-        outputs: list[tuple[Effect, ...]] = []
+        return (await self._decide_groups_once([events]))[0]
+
+    async def decide_many(self, groups: Sequence[Sequence[Event]]
+                          ) -> list[list[tuple[Effect, ...]]]:
+        """Decide several groups of events (each group one set's) in one transaction: what
+        ping delivery does with a claimed batch, to pay for one transaction, not hundreds."""
+        for attempt in range(MAX_ATTEMPTS):
+            try:
+                return await self._decide_groups_once(groups)
+            except repository.VersionConflict:
+                log.info("version conflict, retrying", extra={"attempt": attempt + 1})
+                await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
+        raise RuntimeError("could not apply the events after repeated conflicts")
+
+    async def _decide_groups_once(self, groups: Sequence[Sequence[Event]]
+                                  ) -> list[list[tuple[Effect, ...]]]:
         new_pings: list[Ping] = []
-        async with self.sessions.begin() as session:
-            now = self.clock.now()
-            fresh = []
-            for event in events:
-                key = dedupe_key(event)
-                if key is not None and not await repository.remember_event(session, key, now):
-                    log.info("dropped a retried event", extra={"event_key": key})
-                    continue
-                fresh.append(event)
-            if not fresh:
-                return [()] * len(events)
-            loaded = await self._load(session, fresh, now)
-            state = loaded.state if loaded is not None else None
-            context = Context(now=now, new_id=self.id_factory,
-                              default_timezone=self.default_timezone)
-            for event in fresh:
-                result = step(state, event, context)
-                state = result.state
-                outbound = []
-                for effect in result.effects:
-                    if isinstance(effect, STORAGE):
-                        await self._store(session, effect, new_pings)
-                    elif isinstance(effect, OUTBOUND):
-                        outbound.append(effect)
-                    else:
-                        raise TypeError(f"unknown effect type: {type(effect).__name__}")
-                outputs.append(tuple(outbound))
-            if isinstance(state, ProgrammeState):
-                await repository.save_programme(session, loaded, state)  # type: ignore[arg-type]
-            elif state is not None:
-                await repository.save(session, loaded, state)  # type: ignore[arg-type]
+
+        def work(session: Session) -> list[list[tuple[Effect, ...]]]:
+            return [self._decide_in(session, events, new_pings) for events in groups]
+
+        outputs = await self.db.run(work)
         for listener in self.ping_listeners:
             listener(new_pings)
         return outputs
 
-    async def _load(self, session: AsyncSession, events: Sequence[Event],
-                    now: datetime) -> repository.Loaded | repository.LoadedProgramme | None:
+    def _decide_in(self, session: Session, events: Sequence[Event],
+                   new_pings: list[Ping]) -> list[tuple[Effect, ...]]:
+        """The transaction itself (in a database worker thread): dedupe, load, step, save."""
+        now = self.clock.now()
+        fresh = []
+        for event in events:
+            key = dedupe_key(event)
+            if key is not None and not repository.remember_event(session, key, now):
+                log.info("dropped a retried event", extra={"event_key": key})
+                continue
+            fresh.append(event)
+        if not fresh:
+            return [()] * len(events)
+        loaded = self._load(session, fresh, now)
+        state = loaded.state if loaded is not None else None
+        context = Context(now=now, new_id=self.id_factory, default_timezone=self.default_timezone)
+        outputs: list[tuple[Effect, ...]] = []
+        for event in fresh:
+            result = step(state, event, context)
+            state = result.state
+            outbound = []
+            for effect in result.effects:
+                if isinstance(effect, STORAGE):
+                    self._store(session, effect, new_pings)
+                elif isinstance(effect, OUTBOUND):
+                    outbound.append(effect)
+                else:
+                    raise TypeError(f"unknown effect type: {type(effect).__name__}")
+            outputs.append(tuple(outbound))
+        if isinstance(state, ProgrammeState):
+            repository.save_programme(session, loaded, state)  # type: ignore[arg-type]
+        elif state is not None:
+            repository.save(session, loaded, state)  # type: ignore[arg-type]
+        return outputs
+
+    def _load(self, session: Session, events: Sequence[Event],
+              now: datetime) -> repository.Loaded | repository.LoadedProgramme | None:
         """The aggregate the events' route names: a set (with what the events need) or a
         programme (with its member sets' counts)."""
-        target = await repository.find_target(session, route(events[0]))
+        target = repository.find_target(session, route(events[0]))
         if target is None:
             return None
         if target.kind == "programme":
-            return await repository.load_programme(session, target.id,
-                                                   since=now - DIGEST_PERIOD)
-        return await repository.load(
+            return repository.load_programme(session, target.id, since=now - DIGEST_PERIOD)
+        return repository.load(
             session, target.id, with_history=any(needs_history(e) for e in events),
             join_code=next((code for e in events if (code := join_code(e))), None))
 
-    async def _store(self, session: AsyncSession, effect: Effect, new_pings: list[Ping]) -> None:
+    def _store(self, session: Session, effect: Effect, new_pings: list[Ping]) -> None:
         match effect:
             case SchedulePing(ping=ping):
-                await repository.add_ping(session, ping)
+                repository.add_ping(session, ping)
                 new_pings.append(ping)
             case CancelPings():
-                await repository.cancel_pings(session, effect.set_id, effect.kinds,
-                                              effect.commitment_id, effect.meeting_id,
-                                              effect.user)
+                repository.cancel_pings(session, effect.set_id, effect.kinds,
+                                        effect.commitment_id, effect.meeting_id, effect.user)
             case DeferPing(ping_id=ping_id, until=until):
-                await repository.defer_ping(session, ping_id, until)
+                repository.defer_ping(session, ping_id, until)
             case EraseMember(set_id=set_id, user=user):
-                await repository.erase_member(session, set_id, user)
+                repository.erase_member(session, set_id, user)
             case _:
                 raise TypeError(f"unknown storage effect: {type(effect).__name__}")
 

@@ -6,8 +6,6 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from bot.clock import Clock, SystemClock
 from bot.engine import Engine
 from bot.scheduler import PingDelivery
@@ -17,7 +15,7 @@ from storage import database
 
 @dataclass
 class Runtime:
-    db: AsyncEngine
+    db: database.Database
     engine: Engine
     delivery: PingDelivery
 
@@ -28,13 +26,13 @@ class Runtime:
 async def build(settings: Settings, *, clock: Clock | None = None,
                 database_url: str | None = None) -> Runtime:
     """Open (and upgrade) the database and wire the engine; raises ``DatabaseError``."""
-    db = database.create_engine(database_url or settings.database_url)
+    db = database.Database(database_url or settings.database_url)
     try:
         await database.upgrade(db)
     except BaseException:
         await db.dispose()
         raise
-    engine = Engine(sessions=database.sessionmaker(db), clock=clock or SystemClock(),
+    engine = Engine(db=db, clock=clock or SystemClock(),
                     default_timezone=settings.default_timezone)
     delivery = PingDelivery(engine, grace=timedelta(hours=settings.ping_grace_hours))
     return Runtime(db=db, engine=engine, delivery=delivery)

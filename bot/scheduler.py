@@ -12,6 +12,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -20,6 +21,7 @@ from bot.core.events import Event, PingDue, PingMissed
 from bot.core.model import Ping
 from bot.engine import Engine
 from storage import repository
+from storage.database import Database
 
 log = logging.getLogger("revans.scheduler")
 LEASE = timedelta(seconds=30)
@@ -38,11 +40,15 @@ class PingDelivery:
     def clock(self):  # noqa: ANN201 - the engine's clock
         return self.engine.clock
 
+    @property
+    def db(self) -> Database:
+        return self.engine.db
+
     async def deliver(self, ping_id: str) -> int:
         """Deliver one ping if it is due and unclaimed (an APScheduler date job)."""
         now = self.clock.now()
-        async with self.engine.sessions.begin() as session:
-            ping = await repository.claim(session, ping_id, now, now + self.lease)
+        ping = await self.db.run(partial(repository.claim, ping_id=ping_id, now=now,
+                                         lease_until=now + self.lease))
         return await self._deliver([ping] if ping else [], now)
 
     async def run_due(self) -> int:
@@ -50,40 +56,57 @@ class PingDelivery:
         total = 0
         while True:
             now = self.clock.now()
-            async with self.engine.sessions.begin() as session:
-                claimed = await repository.claim_due(session, now, now + self.lease, self.batch)
+            claimed = await self.db.run(partial(
+                repository.claim_due, now=now, lease_until=now + self.lease, limit=self.batch))
             if not claimed:
                 return total
             total += await self._deliver(claimed, now)
 
     async def _deliver(self, pings: Sequence[Ping], now: datetime) -> int:
+        """Decide a claimed batch (one transaction), send what it says, then mark it done.
+
+        A ping is marked sent only after its effects went out: a crash in between leaves it
+        claimed, and another process sends it again when the lease runs out (at least once).
+        """
         by_set: dict[str, list[Ping]] = defaultdict(list)
-        for ping in pings:
+        for ping in sorted(pings, key=lambda p: p.due_at):
             by_set[ping.set_id].append(ping)
-        for set_pings in by_set.values():
-            set_pings.sort(key=lambda p: p.due_at)
-            events: list[Event] = [
-                PingMissed(ping=p) if now - p.due_at > self.grace else PingDue(ping=p)
-                for p in set_pings
-            ]
-            try:
-                outputs = await self.engine.decide(events)
-            except Exception:
-                log.exception("could not decide pings for set %s", set_pings[0].set_id)
-                async with self.engine.sessions.begin() as session:
-                    for ping in set_pings:
-                        await repository.release(session, ping.id)
-                continue
-            for effects in outputs:
+        groups: list[list[Event]] = [
+            [PingMissed(ping=p) if now - p.due_at > self.grace else PingDue(ping=p)
+             for p in set_pings]
+            for set_pings in by_set.values()
+        ]
+        try:
+            decided = list(zip(groups, await self.engine.decide_many(groups), strict=True))
+        except Exception:
+            log.exception("could not decide a batch of %d pings; trying set by set", len(pings))
+            decided = await self._decide_one_by_one(groups)
+        sent, missed = [], []
+        for events, outputs in decided:
+            for event, effects in zip(events, outputs, strict=True):
                 await self.engine.dispatch(effects)
-            async with self.engine.sessions.begin() as session:
-                for ping, event in zip(set_pings, events, strict=True):
-                    status = "missed" if isinstance(event, PingMissed) else "sent"
-                    if status == "missed":
-                        log.warning("ping %s (%s) missed: due %s, grace %s", ping.id,
-                                    ping.kind.value, ping.due_at.isoformat(), self.grace)
-                    await repository.finish(session, ping.id, status, self.clock.now())
-        return len(pings)
+                if isinstance(event, PingMissed):
+                    log.warning("ping %s missed: it fell due more than %s ago", event.ping.id,
+                                self.grace)
+                    missed.append(event.ping.id)
+                else:
+                    sent.append(event.ping.id)
+        await self.db.run(partial(repository.finish_all, sent=sent, missed=missed,
+                                  now=self.clock.now()))
+        return len(sent) + len(missed)
+
+    async def _decide_one_by_one(self, groups: list[list[Event]]
+                                 ) -> list[tuple[list[Event], list[tuple]]]:
+        """Isolate a set whose pings cannot be decided: give its pings back, go on with the rest."""
+        decided = []
+        for events in groups:
+            try:
+                decided.append((events, await self.engine.decide(events)))
+            except Exception:
+                ids = [e.ping.id for e in events]  # type: ignore[union-attr]
+                log.exception("could not decide pings %s; released for a later try", ids)
+                await self.db.run(partial(repository.release, ping_ids=ids))
+        return decided
 
 
 class MovableClock(Protocol):
@@ -100,8 +123,7 @@ async def move_clock(delivery: PingDelivery, clock: MovableClock, delta: timedel
     target = clock.now() + delta
     handled = 0
     while True:
-        async with delivery.engine.sessions.begin() as session:
-            due = await repository.next_due_at(session, target)
+        due = await delivery.db.run(lambda session: repository.next_due_at(session, target))
         if due is None:
             break
         if due > clock.now():
@@ -138,8 +160,8 @@ class PingScheduler:
         try:
             await self.delivery.run_due()
             now = self.delivery.clock.now()
-            async with self.delivery.engine.sessions.begin() as session:
-                upcoming = await repository.upcoming_pings(session, now, now + self.horizon)
+            upcoming = await self.delivery.db.run(
+                lambda session: repository.upcoming_pings(session, now, now + self.horizon))
             for ping_id, due in upcoming:
                 self._arm(ping_id, due)
         except Exception:

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///revans.db"
+DEFAULT_DATABASE_URL = "sqlite:///revans.db"
 
 
 class Settings(BaseSettings):

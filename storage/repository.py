@@ -1,7 +1,8 @@
 """Repository functions: the set aggregate in and out of the database, pings, seen events.
 
 Every function takes the session it works in; the caller owns the transaction
-(``async with sessionmaker.begin() as session``), so one event is one transaction.
+(``Database.run`` runs a whole one in a worker thread), so one event is one transaction.
+Writes are batched per table: a statement costs more than the rows it carries.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot.core.model import (
     ActionSet,
@@ -94,31 +97,33 @@ class Target:
 # ---------------------------------------------------------------- routing
 
 
-async def find_target(session: AsyncSession, route: Route) -> Target | None:
+_SET_BY_HOME = select(SetRow.id).where(SetRow.home_key == bindparam("key"))
+
+
+def find_target(session: Session, route: Route) -> Target | None:
     """The set or programme an event belongs to, by the key ``routing.route`` built."""
     match route:
         case ByChannel(channel=channel):
-            found = (await session.execute(
-                select(SetRow.id).where(SetRow.home_key == channel.key))).scalar_one_or_none()
+            found = session.execute(_SET_BY_HOME, {"key": channel.key}).scalar_one_or_none()
             if found is not None:
                 return Target("set", found)
-            found = (await session.execute(select(ProgrammeRow.id).where(
+            found = (session.execute(select(ProgrammeRow.id).where(
                 ProgrammeRow.channel_key == channel.key))).scalar_one_or_none()
             return Target("programme", found) if found is not None else None
         case ByProgramme(programme_id=programme_id):
             return Target("programme", programme_id)
         case ByCoordinator(user=user):
-            found = (await session.execute(
+            found = (session.execute(
                 select(CoordinatorRow.programme_id)
                 .join(ProgrammeRow, ProgrammeRow.id == CoordinatorRow.programme_id)
                 .where(CoordinatorRow.user_key == user.key)
                 .order_by(ProgrammeRow.created_at.desc()).limit(1))).scalar_one_or_none()
             return Target("programme", found) if found is not None else None
-    set_id = await find_set_id(session, route)
+    set_id = find_set_id(session, route)
     return Target("set", set_id) if set_id is not None else None
 
 
-async def find_set_id(session: AsyncSession, route: Route) -> str | None:
+def find_set_id(session: Session, route: Route) -> str | None:
     """The id of the set an event belongs to, by the key ``routing.route`` built."""
     match route:
         case BySet(set_id=set_id):
@@ -138,7 +143,7 @@ async def find_set_id(session: AsyncSession, route: Route) -> str | None:
                        MemberRow.left_at.is_(None), CommitmentRow.last_pinged_at.is_not(None))
                 .order_by(CommitmentRow.last_pinged_at.desc()).limit(1)
             )
-            found = (await session.execute(pinged)).scalar_one_or_none()
+            found = (session.execute(pinged)).scalar_one_or_none()
             if found is not None:
                 return found
             stmt = (select(MemberRow.set_id)
@@ -146,7 +151,7 @@ async def find_set_id(session: AsyncSession, route: Route) -> str | None:
                     .order_by(MemberRow.joined_at.desc()).limit(1))
         case _:
             raise TypeError(f"unknown route: {route!r}")
-    return (await session.execute(stmt)).scalar_one_or_none()
+    return (session.execute(stmt)).scalar_one_or_none()
 
 
 # ---------------------------------------------------------------- load
@@ -161,9 +166,36 @@ def _clock(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
-async def load(session: AsyncSession, set_id: str, *, with_history: bool = False,
-               join_code: str | None = None) -> Loaded | None:
-    row = await session.get(SetRow, set_id, populate_existing=True)
+# The statements ``load`` runs for every event, built once: Core rows rather than ORM objects,
+# and one cached compilation each (what costs most per event is SQLAlchemy, not SQLite).
+_SET = select(SetRow.__table__).where(SetRow.id == bindparam("set_id"))
+_MEMBERS = (
+    select(MemberRow.__table__, ProfileRow.quiet_start, ProfileRow.quiet_end,
+           ProfileRow.timezone.label("profile_timezone"),
+           ProfileRow.user_key.label("profile_key"))
+    .outerjoin(ProfileRow, ProfileRow.user_key == MemberRow.user_key)
+    .where(MemberRow.set_id == bindparam("set_id"))
+)
+_LATEST_MEETING = (select(MeetingRow.__table__).where(MeetingRow.set_id == bindparam("set_id"))
+                   .order_by(MeetingRow.started_at.desc()).limit(1))
+_MEETING_ENTRIES = (select(EntryRow.__table__).where(EntryRow.meeting_id == bindparam("mid"))
+                    .order_by(EntryRow.at, EntryRow.id))
+_SET_ENTRIES = (select(EntryRow.__table__).where(EntryRow.set_id == bindparam("set_id"))
+                .order_by(EntryRow.at, EntryRow.id))
+_COMMITMENTS = select(CommitmentRow.__table__).where(CommitmentRow.set_id == bindparam("set_id"))
+_CHECKINS = (select(CheckinRow.__table__)
+             .where(CheckinRow.commitment_id.in_(bindparam("ids", expanding=True)))
+             .order_by(CheckinRow.at, CheckinRow.id))
+_PENDING_SHARES = (select(ShareRow.__table__)
+                   .where(ShareRow.set_id == bindparam("set_id"), ShareRow.confirmed.is_(False),
+                          ShareRow.withdrawn.is_(False)).order_by(ShareRow.at))
+
+
+def load(session: Session, set_id: str, *, with_history: bool = False,
+         join_code: str | None = None) -> Loaded | None:
+    """The set's aggregate: the set, members and profiles, the latest meeting (with what was
+    said in it while it runs), commitments, check-ins on the open ones, pending shares."""
+    row = session.execute(_SET, {"set_id": set_id}).one_or_none()
     if row is None:
         return None
     action_set = ActionSet(
@@ -176,66 +208,52 @@ async def load(session: AsyncSession, set_id: str, *, with_history: bool = False
         meetings_held=row.meetings_held, programme_id=row.programme_id,
         joined_programme_at=row.joined_programme_at,
     )
-    member_rows = (await session.execute(
-        select(MemberRow).where(MemberRow.set_id == set_id))).scalars().all()
-    members = {
-        m.user_key: Member(user=UserRef.from_key(m.user_key), name=m.name, joined_at=m.joined_at,
-                           left_at=m.left_at, org=m.org)
-        for m in member_rows
-    }
-    profile_rows = (await session.execute(
-        select(ProfileRow).where(ProfileRow.user_key.in_(list(members))))).scalars().all()
-    profiles = {p.user_key: _profile(p) for p in profile_rows}
-    meeting_row = (await session.execute(
-        select(MeetingRow).where(MeetingRow.set_id == set_id)
-        .order_by(MeetingRow.started_at.desc()).limit(1))).scalar_one_or_none()
+    members, profiles = {}, {}
+    for m in session.execute(_MEMBERS, {"set_id": set_id}):
+        members[m.user_key] = Member(user=UserRef.from_key(m.user_key), name=m.name,
+                                     joined_at=m.joined_at, left_at=m.left_at, org=m.org)
+        if m.profile_key is not None:
+            profiles[m.user_key] = _profile(m.user_key, m.quiet_start, m.quiet_end,
+                                            m.profile_timezone)
+    meeting_row = session.execute(_LATEST_MEETING, {"set_id": set_id}).one_or_none()
     meeting = _meeting(meeting_row) if meeting_row is not None else None
     entries: tuple[Entry, ...] = ()
     if meeting is not None and meeting.running:
-        entries = tuple(_entry(e) for e in (await session.execute(
-            select(EntryRow).where(EntryRow.meeting_id == meeting.id)
-            .order_by(EntryRow.at, EntryRow.id))).scalars())
-    commitment_rows = (await session.execute(
-        select(CommitmentRow).where(CommitmentRow.set_id == set_id))).scalars().all()
-    commitments = {c.id: _commitment(c) for c in commitment_rows}
+        entries = tuple(_entry(e) for e in session.execute(_MEETING_ENTRIES, {"mid": meeting.id}))
+    commitments = {c.id: _commitment(c) for c in session.execute(_COMMITMENTS,
+                                                                 {"set_id": set_id})}
     relevant = [c.id for c in commitments.values()
-                if c.open or (meeting is not None and c.reviewed_meeting_id == meeting.id)]
-    if with_history:
-        relevant = list(commitments)
-    checkins = tuple(_checkin(a) for a in (await session.execute(
-        select(CheckinRow).where(CheckinRow.commitment_id.in_(relevant))
-        .order_by(CheckinRow.at, CheckinRow.id))).scalars()) if relevant else ()
+                if with_history or c.open
+                or (meeting is not None and c.reviewed_meeting_id == meeting.id)]
+    checkins = tuple(_checkin(a) for a in session.execute(_CHECKINS, {"ids": relevant})
+                     ) if relevant else ()
     history = None
     if with_history:
-        history = tuple(_entry(e) for e in (await session.execute(
-            select(EntryRow).where(EntryRow.set_id == set_id)
-            .order_by(EntryRow.at, EntryRow.id))).scalars())
-    shares = tuple(_share(r) for r in (await session.execute(
-        select(ShareRow).where(ShareRow.set_id == set_id, ShareRow.confirmed.is_(False),
-                               ShareRow.withdrawn.is_(False)).order_by(ShareRow.at))).scalars())
-    programme = await load_programme_record(session, row.programme_id) if row.programme_id else None
+        history = tuple(_entry(e) for e in session.execute(_SET_ENTRIES, {"set_id": set_id}))
+    shares = tuple(_share(r) for r in session.execute(_PENDING_SHARES, {"set_id": set_id}))
+    programme = load_programme_record(session, row.programme_id) if row.programme_id else None
     candidate = None
     if join_code:
-        candidate_id = (await session.execute(select(ProgrammeRow.id).where(
-            ProgrammeRow.code == join_code))).scalar_one_or_none()
-        candidate = await load_programme_record(session, candidate_id) if candidate_id else None
+        candidate_id = session.execute(select(ProgrammeRow.id).where(
+            ProgrammeRow.code == join_code)).scalar_one_or_none()
+        candidate = load_programme_record(session, candidate_id) if candidate_id else None
     state = SetState(set=action_set, members=members, profiles=profiles, meeting=meeting,
                      entries=entries, commitments=commitments, checkins=checkins,
                      history=history, shares=shares, programme=programme, candidate=candidate)
     return Loaded(state=state, version=row.version)
 
 
-def _share(row: ShareRow) -> Share:
+def _share(row: Any | ShareRow) -> Share:
     return Share(id=row.id, set_id=row.set_id, programme_id=row.programme_id,
                  user=UserRef.from_key(row.user_key), text=row.text, at=row.at,
                  confirmed=row.confirmed, withdrawn=row.withdrawn)
 
 
-async def load_programme_record(session: AsyncSession, programme_id: str) -> Programme | None:
-    row = await session.get(ProgrammeRow, programme_id, populate_existing=True)
+def load_programme_record(session: Session, programme_id: str) -> Programme | None:
+    row = session.get(ProgrammeRow, programme_id, populate_existing=True)
     if row is None:
         return None
-    coordinators = (await session.execute(
+    coordinators = (session.execute(
         select(CoordinatorRow.user_key).where(CoordinatorRow.programme_id == programme_id)
         .order_by(CoordinatorRow.position))).scalars().all()
     return Programme(
@@ -246,36 +264,36 @@ async def load_programme_record(session: AsyncSession, programme_id: str) -> Pro
         digest_time=_clock(row.digest_time))
 
 
-async def load_programme(session: AsyncSession, programme_id: str,
+def load_programme(session: Session, programme_id: str,
                          since: datetime) -> LoadedProgramme | None:
     """The programme and, for each member set, counts only: no text column is read here."""
-    programme = await load_programme_record(session, programme_id)
+    programme = load_programme_record(session, programme_id)
     if programme is None:
         return None
-    version = (await session.execute(select(ProgrammeRow.version).where(
+    version = (session.execute(select(ProgrammeRow.version).where(
         ProgrammeRow.id == programme_id))).scalar_one()
-    set_rows = (await session.execute(
+    set_rows = (session.execute(
         select(SetRow.id, SetRow.name, SetRow.home_key, SetRow.joined_programme_at)
         .where(SetRow.programme_id == programme_id))).all()
     digests = []
     for set_row in set_rows:
-        digests.append(await _set_digest(session, set_row, since))
+        digests.append(_set_digest(session, set_row, since))
     return LoadedProgramme(state=ProgrammeState(programme=programme, sets=tuple(digests)),
                            version=version)
 
 
-async def _set_digest(session: AsyncSession, set_row: Any, since: datetime) -> SetDigest:
+def _set_digest(session: Session, set_row: Any, since: datetime) -> SetDigest:
     set_id = set_row.id
-    members, organisations = (await session.execute(
+    members, organisations = (session.execute(
         select(func.count(), func.count(func.distinct(MemberRow.org)))
         .where(MemberRow.set_id == set_id, MemberRow.left_at.is_(None)))).one()
-    meetings = (await session.execute(
+    meetings = (session.execute(
         select(MeetingRow.id, MeetingRow.started_at, MeetingRow.attendance)
         .where(MeetingRow.set_id == set_id).order_by(MeetingRow.started_at))).all()
     in_period = [m for m in meetings if as_utc(m.started_at) >= since]
     last_meeting_at = as_utc(meetings[-1].started_at) if meetings else None
     started = {m.id: as_utc(m.started_at) for m in meetings}
-    commitment_rows = (await session.execute(
+    commitment_rows = (session.execute(
         select(CommitmentRow.meeting_id, CommitmentRow.created_at, CommitmentRow.outcome,
                CommitmentRow.reviewed_meeting_id)
         .where(CommitmentRow.set_id == set_id))).all()
@@ -286,7 +304,7 @@ async def _set_digest(session: AsyncSession, set_row: Any, since: datetime) -> S
         1 for c in commitment_rows
         if c.outcome is None and last_meeting_at is not None
         and started.get(c.meeting_id, last_meeting_at) < last_meeting_at)
-    shares = (await session.execute(
+    shares = (session.execute(
         select(func.count()).select_from(ShareRow)
         .where(ShareRow.set_id == set_id, ShareRow.confirmed.is_(True),
                ShareRow.at >= since))).scalar_one()
@@ -299,13 +317,14 @@ async def _set_digest(session: AsyncSession, set_row: Any, since: datetime) -> S
 
 
 
-def _profile(row: ProfileRow) -> Profile:
-    quiet = (QuietHours(start=_clock(row.quiet_start), end=_clock(row.quiet_end))
-             if row.quiet_start and row.quiet_end else None)
-    return Profile(user=UserRef.from_key(row.user_key), quiet=quiet, timezone=row.timezone)
+def _profile(user_key: str, quiet_start: str | None, quiet_end: str | None,
+             timezone: str | None) -> Profile:
+    quiet = (QuietHours(start=_clock(quiet_start), end=_clock(quiet_end))
+             if quiet_start and quiet_end else None)
+    return Profile(user=UserRef.from_key(user_key), quiet=quiet, timezone=timezone)
 
 
-def _meeting(row: MeetingRow) -> Meeting:
+def _meeting(row: Any | MeetingRow) -> Meeting:
     return Meeting(
         id=row.id, set_id=row.set_id, number=row.number, stage=Stage(row.stage), seq=row.seq,
         started_at=row.started_at, stage_started_at=row.stage_started_at,
@@ -318,13 +337,13 @@ def _meeting(row: MeetingRow) -> Meeting:
     )
 
 
-def _entry(row: EntryRow) -> Entry:
+def _entry(row: Any | EntryRow) -> Entry:
     return Entry(id=row.id, set_id=row.set_id, meeting_id=row.meeting_id, stage=Stage(row.stage),
                  kind=EntryKind(row.kind), user=UserRef.from_key(row.user_key), text=row.text,
                  at=row.at, presenter=_user(row.presenter_key))
 
 
-def _commitment(row: CommitmentRow) -> Commitment:
+def _commitment(row: Any | CommitmentRow) -> Commitment:
     return Commitment(
         id=row.id, set_id=row.set_id, meeting_id=row.meeting_id,
         owner=UserRef.from_key(row.owner_key), text=row.text, due_at=row.due_at,
@@ -335,7 +354,7 @@ def _commitment(row: CommitmentRow) -> Commitment:
     )
 
 
-def _checkin(row: CheckinRow) -> CheckinAnswer:
+def _checkin(row: Any | CheckinRow) -> CheckinAnswer:
     return CheckinAnswer(id=row.id, set_id=row.set_id, commitment_id=row.commitment_id,
                          user=UserRef.from_key(row.user_key), answer=Progress(row.answer),
                          at=row.at, note=row.note)
@@ -401,7 +420,7 @@ def _checkin_values(a: CheckinAnswer) -> dict[str, object]:
                 answer=a.answer.value, note=a.note, at=a.at)
 
 
-async def save(session: AsyncSession, before: Loaded | None, after: SetState) -> None:
+def save(session: Session, before: Loaded | None, after: SetState) -> None:
     """Write what changed between ``before`` and ``after``, guarded by the set's version.
 
     Raises ``VersionConflict`` when another transaction saved the set first.
@@ -412,37 +431,34 @@ async def save(session: AsyncSession, before: Loaded | None, after: SetState) ->
     if before is None:
         session.add(SetRow(id=after.set.id, version=1, **_set_values(after.set)))
         try:
-            await session.flush()
+            session.flush()
         except IntegrityError as error:
             raise VersionConflict("a set was created here at the same time") from error
     else:
         values = _set_values(after.set) if after.set != before.state.set else {}
-        result = await session.execute(
+        result = session.execute(
             update(SetRow).where(SetRow.id == after.set.id, SetRow.version == before.version)
             .values(version=SetRow.version + 1, **values))
         if result.rowcount != 1:
             raise VersionConflict(after.set.id)
     set_id = after.set.id
-    await _upsert(session, MemberRow, old.members if old else {}, after.members,
+    _upsert(session, MemberRow, old.members if old else {}, after.members,
                   lambda key: {"set_id": set_id, "user_key": key}, _member_values)
-    await _upsert(session, ProfileRow, old.profiles if old else {}, after.profiles,
+    _upsert(session, ProfileRow, old.profiles if old else {}, after.profiles,
                   lambda key: {"user_key": key}, _profile_values)
-    if after.meeting is not None:
-        old_meeting = old.meeting if old else None
-        if old_meeting is None or old_meeting.id != after.meeting.id:
-            session.add(MeetingRow(id=after.meeting.id, **_meeting_values(after.meeting)))
-        elif old_meeting != after.meeting:
-            await session.execute(update(MeetingRow).where(MeetingRow.id == after.meeting.id)
-                                  .values(**_meeting_values(after.meeting)))
-    await _upsert(session, EntryRow, {e.id: e for e in old.entries} if old else {},
+    old_meetings = {old.meeting.id: old.meeting} if old and old.meeting else {}
+    new_meetings = {after.meeting.id: after.meeting} if after.meeting else {}
+    _upsert(session, MeetingRow, old_meetings, new_meetings, lambda key: {"id": key},
+            _meeting_values)
+    _upsert(session, EntryRow, {e.id: e for e in old.entries} if old else {},
                   {e.id: e for e in after.entries}, lambda key: {"id": key}, _entry_values)
-    await _upsert(session, CommitmentRow, old.commitments if old else {}, after.commitments,
+    _upsert(session, CommitmentRow, old.commitments if old else {}, after.commitments,
                   lambda key: {"id": key}, _commitment_values)
-    await _upsert(session, CheckinRow, {a.id: a for a in old.checkins} if old else {},
+    _upsert(session, CheckinRow, {a.id: a for a in old.checkins} if old else {},
                   {a.id: a for a in after.checkins}, lambda key: {"id": key}, _checkin_values)
-    await _upsert(session, ShareRow, {a.id: a for a in old.shares} if old else {},
+    _upsert(session, ShareRow, {a.id: a for a in old.shares} if old else {},
                   {a.id: a for a in after.shares}, lambda key: {"id": key}, _share_values)
-    await session.flush()
+    session.flush()
 
 
 def _share_values(s: Share) -> dict[str, object]:
@@ -456,7 +472,7 @@ def _programme_values(p: Programme) -> dict[str, object]:
                 digest_weekday=p.digest_weekday, digest_time=p.digest_time.strftime("%H:%M"))
 
 
-async def save_programme(session: AsyncSession, before: LoadedProgramme | None,
+def save_programme(session: Session, before: LoadedProgramme | None,
                          after: ProgrammeState) -> None:
     """Write the programme record (its member sets' counts are read-only here)."""
     old = before.state.programme if before is not None else None
@@ -466,66 +482,77 @@ async def save_programme(session: AsyncSession, before: LoadedProgramme | None,
     if before is None:
         session.add(ProgrammeRow(id=new.id, version=1, **_programme_values(new)))
         try:
-            await session.flush()
+            session.flush()
         except IntegrityError as error:
             raise VersionConflict("a programme was created here at the same time") from error
     else:
-        result = await session.execute(
+        result = session.execute(
             update(ProgrammeRow).where(ProgrammeRow.id == new.id,
                                        ProgrammeRow.version == before.version)
             .values(version=ProgrammeRow.version + 1, **_programme_values(new)))
         if result.rowcount != 1:
             raise VersionConflict(new.id)
     if old is None or old.coordinators != new.coordinators:
-        await session.execute(delete(CoordinatorRow).where(CoordinatorRow.programme_id == new.id))
+        session.execute(delete(CoordinatorRow).where(CoordinatorRow.programme_id == new.id))
         for position, user in enumerate(new.coordinators):
             session.add(CoordinatorRow(programme_id=new.id, user_key=user.key, position=position))
-    await session.flush()
+    session.flush()
 
 
-async def _upsert(session: AsyncSession, model: type, old: dict, new: dict, key_columns,
-                  values) -> None:
-    """Insert what is new and update what changed, comparing the core's values by key."""
+def _upsert(session: Session, model: type, old: dict, new: dict, key_columns,
+            values) -> None:
+    """Insert what is new and update what changed, comparing the core's values by key:
+    one INSERT and one UPDATE (by primary key) per table, whatever the number of rows."""
+    inserts, updates = [], []
     for key, item in new.items():
         previous = old.get(key)
         if previous is None:
-            session.add(model(**key_columns(key), **values(item)))
+            inserts.append({**key_columns(key), **values(item)})
         elif previous != item:
-            condition = [getattr(model, column) == value
-                         for column, value in key_columns(key).items()]
-            await session.execute(update(model).where(*condition).values(**values(item)))
+            updates.append({**key_columns(key), **values(item)})
+    if inserts:
+        session.execute(insert(model), inserts)
+    if updates:
+        session.execute(update(model), updates)
 
 
-async def erase_member(session: AsyncSession, set_id: str, user: UserRef) -> None:
+def erase_member(session: Session, set_id: str, user: UserRef) -> None:
     """Blank everything ``user`` wrote in the set, across all its meetings (rows stay)."""
-    await session.execute(update(EntryRow).where(
+    session.execute(update(EntryRow).where(
         EntryRow.set_id == set_id, EntryRow.user_key == user.key).values(text=ERASED))
-    await session.execute(update(CommitmentRow).where(
+    session.execute(update(CommitmentRow).where(
         CommitmentRow.set_id == set_id, CommitmentRow.owner_key == user.key).values(text=ERASED))
-    await session.execute(update(CommitmentRow).where(
+    session.execute(update(CommitmentRow).where(
         CommitmentRow.set_id == set_id, CommitmentRow.owner_key == user.key,
         CommitmentRow.account != "").values(account=ERASED))
-    await session.execute(update(CheckinRow).where(
+    session.execute(update(CheckinRow).where(
         CheckinRow.set_id == set_id, CheckinRow.user_key == user.key,
         CheckinRow.note != "").values(note=ERASED))
-    await session.execute(update(ShareRow).where(
+    session.execute(update(ShareRow).where(
         ShareRow.set_id == set_id, ShareRow.user_key == user.key).values(text=ERASED))
 
 
 # ---------------------------------------------------------------- seen events
 
 
-async def remember_event(session: AsyncSession, key: str, now: datetime) -> bool:
-    """Record a platform event id; ``False`` if it was seen before (a retry to drop)."""
-    if await session.get(SeenEventRow, key) is not None:
-        return False
-    try:
-        async with session.begin_nested():
-            session.add(SeenEventRow(key=key, seen_at=now))
-            await session.flush()
-    except IntegrityError:
-        return False
-    return True
+_SEEN = {
+    dialect: insert_for(SeenEventRow.__table__)
+    .values(key=bindparam("event_key"), seen_at=bindparam("seen_at"))
+    .on_conflict_do_nothing(index_elements=["key"])
+    .returning(SeenEventRow.__table__.c.key)
+    for dialect, insert_for in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
+}
+
+
+def remember_event(session: Session, key: str, now: datetime) -> bool:
+    """Record a platform event id; ``False`` if it was seen before (a retry to drop).
+
+    One ``INSERT … ON CONFLICT DO NOTHING RETURNING`` (SQLite and PostgreSQL alike): the
+    unique key decides, even between processes; a row comes back only if it was new.
+    """
+    statement = _SEEN[session.get_bind().dialect.name]
+    inserted = session.execute(statement, {"event_key": key, "seen_at": now}).first()
+    return inserted is not None
 
 
 # ---------------------------------------------------------------- pings
@@ -544,11 +571,11 @@ def ping_from_row(row: PingRow | Any) -> Ping:
                 seq=row.seq)
 
 
-async def add_ping(session: AsyncSession, ping: Ping) -> None:
+def add_ping(session: Session, ping: Ping) -> None:
     session.add(PingRow(id=ping.id, status="pending", **_ping_values(ping)))
 
 
-async def cancel_pings(session: AsyncSession, set_id: str, kinds: frozenset[PingKind],
+def cancel_pings(session: Session, set_id: str, kinds: frozenset[PingKind],
                        commitment_id: str | None = None, meeting_id: str | None = None,
                        user: UserRef | None = None) -> None:
     conditions = [PingRow.set_id == set_id, PingRow.status == "pending",
@@ -559,24 +586,24 @@ async def cancel_pings(session: AsyncSession, set_id: str, kinds: frozenset[Ping
         conditions.append(PingRow.meeting_id == meeting_id)
     if user is not None:
         conditions.append(PingRow.user_key == user.key)
-    await session.execute(update(PingRow).where(*conditions).values(status="cancelled"))
+    session.execute(update(PingRow).where(*conditions).values(status="cancelled"))
 
 
-async def defer_ping(session: AsyncSession, ping_id: str, until: datetime) -> None:
-    await session.execute(update(PingRow).where(PingRow.id == ping_id)
+def defer_ping(session: Session, ping_id: str, until: datetime) -> None:
+    session.execute(update(PingRow).where(PingRow.id == ping_id)
                           .values(status="pending", due_at=until, claimed_until=None))
 
 
-async def claim(session: AsyncSession, ping_id: str, now: datetime,
+def claim(session: Session, ping_id: str, now: datetime,
                 lease_until: datetime) -> Ping | None:
     """Take a due ping for delivery; ``None`` if it is not due or someone else holds it."""
-    result = await session.execute(
+    result = session.execute(
         update(PingRow)
         .where(PingRow.id == ping_id, PingRow.due_at <= now, _claimable(now))
         .values(status="sending", claimed_until=lease_until, attempts=PingRow.attempts + 1))
     if result.rowcount != 1:
         return None
-    row = await session.get(PingRow, ping_id, populate_existing=True)
+    row = session.get(PingRow, ping_id, populate_existing=True)
     return ping_from_row(row) if row is not None else None
 
 
@@ -585,21 +612,29 @@ def _claimable(now: datetime):
                and_(PingRow.status == "sending", PingRow.claimed_until < now))
 
 
-async def finish(session: AsyncSession, ping_id: str, status: str, now: datetime) -> None:
-    """Mark a claimed ping ``sent`` or ``missed`` (a deferred one is pending again: left be)."""
-    await session.execute(update(PingRow).where(PingRow.id == ping_id,
-                                                PingRow.status == "sending")
-                          .values(status=status, done_at=now, claimed_until=None))
+def finish(session: Session, ping_ids: Sequence[str], status: str, now: datetime) -> None:
+    """Mark claimed pings ``sent`` or ``missed`` (a deferred one is pending again: left be)."""
+    if ping_ids:
+        session.execute(update(PingRow).where(PingRow.id.in_(list(ping_ids)),
+                                              PingRow.status == "sending")
+                        .values(status=status, done_at=now, claimed_until=None))
 
 
-async def release(session: AsyncSession, ping_id: str) -> None:
-    """Give a claimed ping back (delivery failed or the process is stopping)."""
-    await session.execute(update(PingRow).where(PingRow.id == ping_id,
-                                                PingRow.status == "sending")
-                          .values(status="pending", claimed_until=None))
+def finish_all(session: Session, sent: Sequence[str], missed: Sequence[str],
+               now: datetime) -> None:
+    finish(session, sent, "sent", now)
+    finish(session, missed, "missed", now)
 
 
-async def claim_due(session: AsyncSession, now: datetime, lease_until: datetime,
+def release(session: Session, ping_ids: Sequence[str]) -> None:
+    """Give claimed pings back (delivery failed or the process is stopping)."""
+    if ping_ids:
+        session.execute(update(PingRow).where(PingRow.id.in_(list(ping_ids)),
+                                              PingRow.status == "sending")
+                        .values(status="pending", claimed_until=None))
+
+
+def claim_due(session: Session, now: datetime, lease_until: datetime,
                     limit: int) -> list[Ping]:
     """Claim up to ``limit`` due pings at once, oldest first.
 
@@ -608,10 +643,10 @@ async def claim_due(session: AsyncSession, now: datetime, lease_until: datetime,
     """
     due = (select(PingRow.id).where(PingRow.due_at <= now, _claimable(now))
            .order_by(PingRow.due_at).limit(limit).with_for_update(skip_locked=True))
-    ids = (await session.execute(due)).scalars().all()
+    ids = (session.execute(due)).scalars().all()
     if not ids:
         return []
-    rows = await session.execute(
+    rows = session.execute(
         update(PingRow).where(PingRow.id.in_(ids), _claimable(now))
         .values(status="sending", claimed_until=lease_until, attempts=PingRow.attempts + 1)
         .returning(PingRow.id, PingRow.kind, PingRow.set_id, PingRow.due_at, PingRow.user_key,
@@ -619,35 +654,35 @@ async def claim_due(session: AsyncSession, now: datetime, lease_until: datetime,
     return sorted((ping_from_row(row) for row in rows), key=lambda p: (p.due_at, p.id))
 
 
-async def upcoming_pings(session: AsyncSession, now: datetime,
+def upcoming_pings(session: Session, now: datetime,
                          until: datetime) -> Sequence[tuple[str, datetime]]:
     stmt = (select(PingRow.id, PingRow.due_at)
             .where(PingRow.status == "pending", PingRow.due_at > now, PingRow.due_at <= until)
             .order_by(PingRow.due_at))
-    return [(row.id, row.due_at) for row in (await session.execute(stmt))]
+    return [(row.id, row.due_at) for row in (session.execute(stmt))]
 
 
-async def next_due_at(session: AsyncSession, until: datetime) -> datetime | None:
+def next_due_at(session: Session, until: datetime) -> datetime | None:
     """When the earliest pending ping falls due, if that is no later than ``until``."""
     stmt = select(func.min(PingRow.due_at)).where(PingRow.status == "pending",
                                                   PingRow.due_at <= until)
-    return as_utc((await session.execute(stmt)).scalar_one_or_none())
+    return as_utc((session.execute(stmt)).scalar_one_or_none())
 
 
-async def count_pings(session: AsyncSession, status: str) -> int:
+def count_pings(session: Session, status: str) -> int:
     stmt = select(func.count()).select_from(PingRow).where(PingRow.status == status)
-    return int((await session.execute(stmt)).scalar_one())
+    return int((session.execute(stmt)).scalar_one())
 
 
 # ---------------------------------------------------------------- message slots
 
 
-async def get_slot(session: AsyncSession, channel_key: str, slot: str) -> str | None:
-    row = await session.get(MessageSlotRow, (channel_key, slot))
+def get_slot(session: Session, channel_key: str, slot: str) -> str | None:
+    row = session.get(MessageSlotRow, (channel_key, slot))
     return row.message_id if row is not None else None
 
 
-async def put_slot(session: AsyncSession, channel_key: str, slot: str, message_id: str) -> None:
-    await session.execute(delete(MessageSlotRow).where(MessageSlotRow.channel_key == channel_key,
+def put_slot(session: Session, channel_key: str, slot: str, message_id: str) -> None:
+    session.execute(delete(MessageSlotRow).where(MessageSlotRow.channel_key == channel_key,
                                                        MessageSlotRow.slot == slot))
     session.add(MessageSlotRow(channel_key=channel_key, slot=slot, message_id=message_id))

@@ -64,7 +64,7 @@ def database_url(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """
     url = os.environ.get("REVANS_TEST_DATABASE_URL")
     if not url:
-        yield f"sqlite+aiosqlite:///{tmp_path / 'revans.db'}"
+        yield f"sqlite:///{tmp_path / 'revans.db'}"
         return
     _empty_postgres(url)
     yield url

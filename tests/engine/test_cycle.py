@@ -24,9 +24,7 @@ async def harness(database_url: str):  # type: ignore[no-untyped-def]
 
 
 async def count(h: EngineHarness, model: type, *where) -> int:  # type: ignore[no-untyped-def]
-    async with h.runtime.engine.sessions.begin() as session:
-        stmt = select(func.count()).select_from(model).where(*where)
-        return int((await session.execute(stmt)).scalar_one())
+    return int(await h.scalar(select(func.count()).select_from(model).where(*where)))
 
 
 async def meeting_one(h: EngineHarness) -> None:
@@ -61,8 +59,7 @@ async def test_a_whole_cycle_is_stored_and_the_next_review_shows_the_check_ins(
     assert len(summary) == 1 and "Book a one-to-one with my manager" in summary[0]
     assert await count(h, EntryRow) == 3
     assert await count(h, CommitmentRow) == 1
-    async with h.runtime.engine.sessions.begin() as session:
-        stored = (await session.execute(select(MeetingRow.summary))).scalar_one()
+    stored = await h.scalar(select(MeetingRow.summary))
     assert stored.startswith("Meeting 1 of Social workers North")
 
     await h.advance(days=7)
@@ -90,8 +87,7 @@ async def test_a_whole_cycle_is_stored_and_the_next_review_shows_the_check_ins(
     (field,) = [f for f in review.fields if f.name == "bob"]
     assert "stuck" in field.value and "on track" in field.value
     await h.cmd("bob", "report done We meet fortnightly now.")
-    async with h.runtime.engine.sessions.begin() as session:
-        outcome = (await session.execute(select(CommitmentRow.outcome))).scalar_one()
+    outcome = await h.scalar(select(CommitmentRow.outcome))
     assert outcome == "done"
 
 
@@ -185,16 +181,14 @@ async def test_two_presses_of_one_next_button_advance_once(harness: EngineHarnes
     await h.cmd("bob", "join")
     await h.cmd("alice", "start")
     await h.cmd("bob", "here bid")
-    async with h.runtime.engine.sessions.begin() as session:
-        meeting_id, seq = (await session.execute(select(MeetingRow.id, MeetingRow.seq))).one()
+    ((meeting_id, seq),) = await h.rows(select(MeetingRow.id, MeetingRow.seq))
     button = action_id("next", meeting_id, str(seq))
     await asyncio.gather(h.press("alice", button), h.press("bob", button))
     assert await stage(h) is Stage.PRESENTATION
 
 
 async def stage(h: EngineHarness) -> Stage:
-    async with h.runtime.engine.sessions.begin() as session:
-        return Stage((await session.execute(select(MeetingRow.stage))).scalar_one())
+    return Stage(await h.scalar(select(MeetingRow.stage)))
 
 
 async def test_a_retried_platform_event_is_processed_once(harness: EngineHarness) -> None:
@@ -235,10 +229,9 @@ async def test_forget_me_erases_earlier_meetings_too(harness: EngineHarness) -> 
     h = harness
     await meeting_one(h)
     await h.cmd("bob", "forget-me")
-    async with h.runtime.engine.sessions.begin() as session:
-        bob_texts = (await session.execute(select(EntryRow.text).where(
-            EntryRow.user_key == user("bob").key))).scalars().all()
-        commitment = (await session.execute(select(CommitmentRow.text))).scalar_one()
+    bob_texts = [row.text for row in await h.rows(select(EntryRow.text).where(
+        EntryRow.user_key == user("bob").key))]
+    commitment = await h.scalar(select(CommitmentRow.text))
     assert bob_texts and all(t.startswith("[erased") for t in bob_texts)
     assert commitment.startswith("[erased")
     assert await count(h, EntryRow) == 3  # counts stay
@@ -266,6 +259,5 @@ async def test_long_text_is_stored_whole(harness: EngineHarness) -> None:
     await h.cmd("alice", "next")
     text = "What if " + "x" * 5000 + "?"
     await h.say("bob", text)
-    async with h.runtime.engine.sessions.begin() as session:
-        stored = (await session.execute(select(EntryRow.text))).scalar_one()
+    stored = await h.scalar(select(EntryRow.text))
     assert stored == text

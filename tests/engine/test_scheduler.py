@@ -54,9 +54,7 @@ async def test_the_sweep_delivers_what_fell_due_before_the_start(database_url: s
 
     from storage.models import PingRow
 
-    async with h.runtime.engine.sessions.begin() as session:
-        await session.execute(update(PingRow).values(due_at=datetime.now(UTC) - timedelta(
-            minutes=5)))
+    await h.execute(update(PingRow).values(due_at=datetime.now(UTC) - timedelta(minutes=5)))
     h.take()
     scheduler = PingScheduler(h.runtime.delivery, sweep_seconds=30)
     scheduler.start()
@@ -69,9 +67,7 @@ async def test_the_sweep_delivers_what_fell_due_before_the_start(database_url: s
         # must still have claimed and finished them.
         from sqlalchemy import func, select
 
-        async with h.runtime.engine.sessions.begin() as session:
-            statuses = (await session.execute(
-                select(PingRow.status, func.count()).group_by(PingRow.status))).all()
+        statuses = await h.rows(select(PingRow.status, func.count()).group_by(PingRow.status))
         assert dict(statuses) == {"sent": 2}
     finally:
         await scheduler.shutdown()

@@ -5,29 +5,32 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from storage.database import create_engine, upgrade
+from storage.database import Database, upgrade
 from storage.models import Base
 
 
+def create_engine(url: str) -> Database:
+    return Database(url)
+
+
 async def test_models_and_migrations_agree(database_url: str) -> None:
-    engine = create_engine(database_url)
-    await upgrade(engine)
+    db = create_engine(database_url)
+    await upgrade(db)
     try:
-        async with engine.connect() as connection:
-            diff = await connection.run_sync(
-                lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata))
+        with db.engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
         assert diff == []
     finally:
-        await engine.dispose()
+        await db.dispose()
 
 
 async def test_upgrade_twice_is_harmless(database_url: str) -> None:
-    engine = create_engine(database_url)
+    db = create_engine(database_url)
     try:
-        await upgrade(engine)
-        await upgrade(engine)
+        await upgrade(db)
+        await upgrade(db)
     finally:
-        await engine.dispose()
+        await db.dispose()
 
 
 def test_database_urls_are_normalised() -> None:
@@ -35,8 +38,8 @@ def test_database_urls_are_normalised() -> None:
 
     assert normalise_url("postgres://u:p@h:5432/d") == "postgresql+psycopg://u:p@h:5432/d"
     assert normalise_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
-    assert normalise_url("sqlite:///revans.db") == "sqlite+aiosqlite:///revans.db"
-    assert normalise_url("sqlite+aiosqlite:///x.db") == "sqlite+aiosqlite:///x.db"
+    assert normalise_url("sqlite:///revans.db") == "sqlite:///revans.db"
+    assert normalise_url("sqlite+aiosqlite:///x.db") == "sqlite:///x.db"
 
 
 async def test_an_unwritable_database_path_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]

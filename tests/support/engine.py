@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bot.clock import ManualClock
 from bot.core.effects import Effect
@@ -67,6 +68,20 @@ class EngineHarness:
     async def advance(self, **delta: float) -> int:
         """Move the clock on, delivering each ping at its due time (as the scheduler would)."""
         return await move_clock(self.runtime.delivery, self.clock, timedelta(**delta))
+
+    async def execute(self, statement: Any) -> Any:
+        """Run one statement against the bot's database; returns a buffered result."""
+        def run(session: Any) -> Any:
+            result = session.execute(statement)
+            return result.freeze() if getattr(statement, "is_select", False) else None
+
+        return await self.runtime.db.run(run)
+
+    async def scalar(self, statement: Any) -> Any:
+        return (await self.execute(statement))().scalar_one()
+
+    async def rows(self, statement: Any) -> list[Any]:
+        return list((await self.execute(statement))().all())
 
     def take(self) -> list[Effect]:
         """What the outbox received since the last call."""
