@@ -66,6 +66,8 @@ carol> /set here
 alice> /set next
 bob> /set report done The team want fortnightly reflective sessions; we start in January.
 carol> /set report partly Reached two of three; both said the first week made them stay.
+alice> /press Record an insight
+alice> /form insight=Ask the people it is about before deciding for them.
 alice> /set status
 alice> /set end
 """

@@ -100,6 +100,11 @@ class Timebox:
 
 
 @dataclass(frozen=True, slots=True)
+class AutoAdvance:
+    on: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Facilitator:
     user_id: str
 
@@ -187,7 +192,7 @@ Command = (
     Create | Join | Leave | Schedule | Start | Here | Next | Status | Report | Commit | End
     | Actions | Checkins | Timebox | Facilitator | ProgressAnswer | Quiet | Timezone | Export
     | ForgetMe | Help | ProgrammeCreate | ProgrammeJoin | ProgrammeLeave | ProgrammeCoordinator
-    | ProgrammeCode | Org | Announce | Digest | ShareLearning
+    | ProgrammeCode | Org | Announce | Digest | ShareLearning | AutoAdvance
 )
 
 # The first words of the grammar.
@@ -338,8 +343,12 @@ def _checkins(verb: str, rest: str) -> Checkins:
         raise ParseError(verb, error.key) from None
 
 
-def _timebox(verb: str, rest: str) -> Timebox:
+def _timebox(verb: str, rest: str) -> Timebox | AutoAdvance:
     parts = rest.split()
+    if len(parts) == 2 and parts[0].lower() == "auto":
+        if parts[1].lower() not in ("on", "off"):
+            raise ParseError(verb, "error.bad_argument", argument=parts[1])
+        return AutoAdvance(on=parts[1].lower() == "on")
     if len(parts) != 2:
         raise ParseError(verb, "error.missing_argument")
     try:

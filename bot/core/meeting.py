@@ -30,6 +30,7 @@ from bot.core.stages import Trigger
 from bot.core.views import (
     commitment_form,
     commitment_line,
+    insight_form,
     not_asked,
     presentation_form,
     quoted,
@@ -266,6 +267,18 @@ def present(state: SetState, event: Interactive, values: dict[str, str], ctx: Co
                   echo=True)
 
 
+def insight(state: SetState, event: Interactive, text: str, ctx: Context) -> Result:
+    """A practice or insight the set agreed at review, recorded for the summary."""
+    meeting = state.running_meeting
+    if meeting is None or meeting.stage is not Stage.REVIEW:
+        return wrong_stage(state, event, "insight", ctx)
+    if not text:
+        return refuse(state, event, "insight.empty")
+    result = record(state, event, meeting, EntryKind.INSIGHT, text, ctx)
+    posted = Card(body=t("insight.posted", text=quoted(text)))
+    return Result(result.state, (*result.effects, Post(where=state.set.home, card=posted)))
+
+
 def record(state: SetState, event: Interactive, meeting: Meeting, kind: EntryKind, text: str,
            ctx: Context, *, echo: bool = False) -> Result:
     entry = Entry(id=ctx.new_id(), set_id=state.set.id, meeting_id=meeting.id,
@@ -328,14 +341,16 @@ def timer_fired(state: SetState, meeting_id: str, seq: int, final: bool, ctx: Co
 def open_form(state: SetState, event: Interactive, verb: str, ctx: Context) -> Result:
     """A stage card button that asks for longer text opens the matching form."""
     meeting = state.running_meeting
-    wanted = {"present": Stage.PRESENTATION, "commit": Stage.COMMITMENT, "report": Stage.REVIEW}
+    wanted = {"present": Stage.PRESENTATION, "commit": Stage.COMMITMENT, "report": Stage.REVIEW,
+              "insight": Stage.REVIEW}
     if meeting is None or meeting.stage is not wanted[verb]:
         return wrong_stage(state, event, verb, ctx)
     if verb in ("present", "commit") and meeting.presenter != event.user:
         key = "present.not_presenter" if verb == "present" else "commit.not_presenter"
         return refuse(state, event, key, who=mention(meeting.presenter)
                       if meeting.presenter else t("word.nobody"))
-    build = {"present": presentation_form, "commit": commitment_form, "report": report_form}
+    build = {"present": presentation_form, "commit": commitment_form, "report": report_form,
+             "insight": insight_form}
     return Result(state, (OpenForm(where=event.where, user=event.user,
                                    form=build[verb](meeting)),))
 

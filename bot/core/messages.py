@@ -31,7 +31,7 @@ ENGLISH: dict[str, str] = {
     "usage.end": "/set end",
     "usage.actions": "/set actions [mine]",
     "usage.checkins": "/set checkins <offsets>|pause|resume",
-    "usage.timebox": "/set timebox <stage> <minutes>",
+    "usage.timebox": "/set timebox <stage> <minutes> | auto on|off",
     "usage.facilitator": "/set facilitator <@member>",
     "usage.progress": "/set progress <on-track|stuck|done|snooze> [note]",
     "usage.quiet": "/set quiet <HH:MM-HH:MM>|off",
@@ -67,7 +67,8 @@ ENGLISH: dict[str, str] = {
     "help.actions": "the set's open commitments, or `mine`",
     "help.checkins": "when check-ins go out, e.g. `7d,-2d` (units s m h d w; minus counts back "
                      "from the due date), or pause / resume",
-    "help.timebox": "change a stage's time box in minutes (facilitator)",
+    "help.timebox": "change a stage's time box in minutes; `auto on` moves on by itself when "
+                    "time is up (facilitator)",
     "help.facilitator": "hand the facilitator role on (facilitator)",
     "help.progress": "answer a check-in: on-track, stuck, done or snooze",
     "help.quiet": "your quiet hours (no check-ins then), or off",
@@ -130,6 +131,7 @@ ENGLISH: dict[str, str] = {
     "button.bid": "I'm here and I'd like time",
     "button.report": "Report back",
     "button.present": "Present",
+    "button.insight": "Record an insight",
     "button.commit": "Commit to an action",
     "button.join": "Join this set",
     "button.on-track": "On track",
@@ -160,6 +162,9 @@ ENGLISH: dict[str, str] = {
     "schedule.when_every": "{when}, then every {weeks} weeks",
     "timezone.posted": "The set's time zone is now {zone}. Next meeting: {when}.",
     "timebox.posted": "The {stage} time box is now {minutes} min.",
+    "timebox.auto_on": "When a stage's time is up, the meeting will now move on by itself.",
+    "timebox.auto_off": "When a stage's time is up, the meeting waits for the facilitator or "
+                        "the presenter to move on.",
     "timebox.review_posted": "The review time box is now {minutes} min for each member.",
     "checkins.posted": "Check-ins for open commitments: {offsets}.",
     "checkins.paused": "Check-ins are paused. `/set checkins resume` turns them back on.",
@@ -213,6 +218,7 @@ ENGLISH: dict[str, str] = {
     "stage.needed.report": "Reporting back happens in the review stage",
     "stage.needed.commit": "Only the presenter commits, in the commitment stage",
     "stage.needed.present": "The presenter presents in the presentation stage",
+    "stage.needed.insight": "The set records what it agreed in the review stage",
     "stage.wrong": "{needed}. The meeting is in {stage} now. {now} {movers} can move it on "
                    "with Next stage.",
     "stage.wrong_no_meeting": "{needed}, during a meeting, and none is running. `/set start` "
@@ -258,6 +264,7 @@ ENGLISH: dict[str, str] = {
     "summary.heading": "Meeting {number} of {name}, {day}",
     "summary.attendance": "Here: {who}",
     "summary.reviews": "Reviews:",
+    "summary.insights": "Agreed at review:",
     "summary.review_line": "• {who}: {text} — {outcome}",
     "summary.not_reported": "Did not report back: {who}",
     "summary.presenters": "Presenters:",
@@ -372,6 +379,10 @@ ENGLISH: dict[str, str] = {
     "form.commit.action": "The action",
     "form.commit.by": "Due date (default: the next meeting)",
     "form.commit.by_hint": "YYYY-MM-DD",
+    "form.insight.title": "Record an insight",
+    "form.insight.text": "A practice or insight the set agreed",
+    "insight.posted": "Recorded for the summary: {text}",
+    "insight.empty": "Write the insight to record.",
     "form.report.title": "Report back",
     "form.report.outcome": "How did it go? (done, partly, not)",
     "form.report.account": "What happened, and what you learned",

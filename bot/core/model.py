@@ -52,6 +52,7 @@ class EntryKind(StrEnum):
     PRESENTATION = "presentation"
     QUESTION = "question"
     LEARNING = "learning"
+    INSIGHT = "insight"  # a practice or insight the set agreed at review
 
 
 class PingKind(StrEnum):

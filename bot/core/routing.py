@@ -66,7 +66,7 @@ class ByProgramme:
 
 Route = ByChannel | BySet | ByMeeting | ByCommitment | ByUser | ByCoordinator | ByProgramme
 
-_MEETING_VERBS = frozenset({"next", "here", "bid", "present", "commit", "report"})
+_MEETING_VERBS = frozenset({"next", "here", "bid", "present", "commit", "report", "insight"})
 
 
 def route(event: Event) -> Route:

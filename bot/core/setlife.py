@@ -146,6 +146,13 @@ def set_timebox(state: SetState, event: Interactive, command: grammar.Timebox,
     return Result(state, tuple(effects))
 
 
+def set_auto_advance(state: SetState, event: Interactive, on: bool, ctx: Context) -> Result:
+    """Whether a stage whose time is up moves on by itself (off by default)."""
+    state = replace(state, set=replace(state.set, auto_advance=on))
+    key = "timebox.auto_on" if on else "timebox.auto_off"
+    return Result(state, (Post(where=state.set.home, card=Card(body=t(key))),))
+
+
 def set_checkins(state: SetState, event: Interactive, command: grammar.Checkins,
                  ctx: Context) -> Result:
     if command.pause is not None:

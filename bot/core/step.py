@@ -166,6 +166,8 @@ def _run(state: SetState, event: CommandIssued, command: grammar.Command,
             return setlife.set_checkins(state, event, command, ctx)
         case grammar.Timebox():
             return setlife.set_timebox(state, event, command, ctx)
+        case grammar.AutoAdvance(on=on):
+            return setlife.set_auto_advance(state, event, on, ctx)
         case grammar.Facilitator(user_id=user_id):
             return setlife.hand_on(state, event, user_id, ctx)
         case grammar.ProgressAnswer(answer=answer, note=note):
@@ -229,7 +231,7 @@ def _button(state: SetState | None, event: ButtonPressed, ctx: Context) -> Resul
         return meeting.advance(state, event, ctx, seen_seq=seen)
     if verb in ("here", "bid"):
         return meeting.here(state, event, verb == "bid", ctx)
-    if verb in ("present", "commit", "report"):
+    if verb in ("present", "commit", "report", "insight"):
         return meeting.open_form(state, event, verb, ctx)
     return refuse(state, event, "button.gone")
 
@@ -246,6 +248,8 @@ def _form(state: SetState | None, event: FormSubmitted, ctx: Context) -> Result:
     values = {k: (v or "").strip() for k, v in event.values.items()}
     if verb == "present":
         return meeting.present(state, event, values, ctx)
+    if verb == "insight":
+        return meeting.insight(state, event, values.get("insight", ""), ctx)
     if verb == "commit":
         if not values.get("action"):
             return _usage_error(state, event, ParseError("commit", "error.missing_argument"))

@@ -121,6 +121,8 @@ def stage_buttons(meeting: Meeting) -> tuple[Button, ...]:
         buttons.append(Button(label=t("button.bid"), action=action_id("bid", meeting.id)))
     if meeting.stage is Stage.REVIEW:
         buttons.append(Button(label=t("button.report"), action=action_id("report", meeting.id)))
+        buttons.append(Button(label=t("button.insight"),
+                              action=action_id("insight", meeting.id)))
     if meeting.stage is Stage.PRESENTATION:
         buttons.append(Button(label=t("button.present"), action=action_id("present", meeting.id)))
     if meeting.stage is Stage.COMMITMENT:
@@ -215,6 +217,10 @@ def summary_text(state: SetState, meeting: Meeting) -> str:
             lines.append(t("summary.review_line", who=mention(c.owner),
                            text=quoted(c.text, 300),
                            outcome=t(f"outcome.{c.outcome.value}") if c.outcome else ""))
+    insights = [e for e in state.entries if e.kind is EntryKind.INSIGHT]
+    if insights:
+        lines.append(t("summary.insights"))
+        lines.extend(f"• {quoted(e.text, 500)}" for e in insights)
     missing = [u for u in meeting.reviewees if not any(c.owner == u for c in reviewed)]
     if missing:
         lines.append(t("summary.not_reported", who=mentions(missing)))
@@ -317,6 +323,12 @@ def commitment_form(meeting: Meeting) -> Form:
         FormField(name="action", label=t("form.commit.action"), kind=FieldKind.LONG),
         FormField(name="by", label=t("form.commit.by"), kind=FieldKind.DATE, required=False,
                   hint=t("form.commit.by_hint")),
+    ))
+
+
+def insight_form(meeting: Meeting) -> Form:
+    return Form(id=action_id("insight", meeting.id), title=t("form.insight.title"), fields=(
+        FormField(name="insight", label=t("form.insight.text"), kind=FieldKind.LONG),
     ))
 
 

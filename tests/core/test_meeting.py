@@ -336,3 +336,26 @@ def HOME_DM(name: str):  # noqa: N802 - reads like a constant at the call site
     from tests.support.core import dm
 
     return dm(name)
+
+
+def test_the_set_records_an_insight_at_review_and_the_summary_keeps_it() -> None:
+    h = CoreHarness()
+    h.set_up("alice", "bob")
+    h.meeting_to("commitment")
+    h.cmd("bob", "commit Try a reflective log")
+    h.cmd("alice", "end")
+    h.advance(days=28)
+    h.cmd("alice", "start")
+    effects = h.cmd("alice", "next")
+    card = next(e.card for e in effects if isinstance(e, Update))
+    (insight_button,) = [b for b in card.buttons if b.label == "Record an insight"]
+    (opened,) = [e for e in h.press("bob", insight_button.action)
+                 if isinstance(e, OpenForm)]
+    effects = h.submit("bob", opened.form.id, {"insight": "Logs work when kept weekly"})
+    assert "Recorded for the summary: Logs work when kept weekly" in posts(effects)
+    h.cmd("bob", "report done Kept it for four weeks.")
+    effects = h.cmd("alice", "end")
+    summary = next(t for t in posts(effects) if "Meeting summary" in t)
+    assert "Agreed at review:\n• Logs work when kept weekly" in summary
+    (refusal,) = whispers(h.submit("bob", opened.form.id, {"insight": "Late"}))
+    assert refusal == "That meeting is over, so its buttons no longer work."

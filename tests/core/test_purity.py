@@ -62,5 +62,5 @@ def test_each_dynamic_key_family_is_complete() -> None:
         assert f"checkin.noted.{progress.value}" in ENGLISH
     for answer in ("on-track", "stuck", "done", "snooze"):
         assert f"button.{answer}" in ENGLISH
-    for verb in ("report", "commit", "present"):
+    for verb in ("report", "commit", "present", "insight"):
         assert f"stage.needed.{verb}" in ENGLISH

@@ -197,3 +197,22 @@ def test_direct_messages_take_only_personal_verbs() -> None:
         "Use `/set start` in your set's channel."]
     assert h.state.running_meeting is None
     assert HOME.direct is False
+
+
+def test_auto_advance_can_be_turned_on_so_time_up_moves_on() -> None:
+    from bot.core.events import StageTimerFired
+    from bot.core.model import Stage
+
+    h = CoreHarness()
+    h.set_up("alice", "bob")
+    assert whispers(h.cmd("bob", "timebox auto on")) == [
+        "Only the facilitator (<@alice>) can use `/set timebox`."]
+    h.cmd("alice", "timebox auto on")
+    assert h.state.set.auto_advance
+    h.meeting_to("presentation")
+    meeting = h.state.meeting
+    h.send(StageTimerFired(meeting_id=meeting.id, stage=meeting.stage, seq=meeting.seq,
+                           final=True))
+    assert h.state.meeting.stage is Stage.QUESTIONING
+    assert whispers(h.cmd("alice", "timebox auto maybe"))[0].startswith(
+        "I don't understand “maybe”.")
