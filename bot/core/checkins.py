@@ -14,6 +14,7 @@ from bot.core.effects import (
     Effect,
     Post,
     SchedulePing,
+    Whisper,
 )
 from bot.core.messages import t
 from bot.core.model import (
@@ -168,7 +169,7 @@ def answer(state: SetState, event: Interactive, commitment: Commitment, progress
         reply = whisper(event, "checkin.snoozed",
                         when=timeparse.format_when(due, user_zone(state, event.user)))
     elif progress is Progress.STUCK:
-        reply = replace(whisper(event, "checkin.stuck"), card=Card(
+        reply = Whisper(where=event.where, user=event.user, card=Card(
             body=t("checkin.stuck"),
             buttons=(Button(label=t("button.ask_help"), style=ButtonStyle.PRIMARY,
                             action=action_id("help", commitment.id)),)))

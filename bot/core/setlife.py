@@ -7,7 +7,16 @@ from dataclasses import replace
 from bot.core import grammar, timeparse
 from bot.core.cards import Button, ButtonStyle, Card, action_id
 from bot.core.checkins import reminder_pings, reschedule_all
-from bot.core.effects import Attachment, CancelPings, DirectMessage, EraseMember, Post
+from bot.core.effects import (
+    Attachment,
+    CancelPings,
+    DirectMessage,
+    Effect,
+    EraseMember,
+    Post,
+    Update,
+    Whisper,
+)
 from bot.core.meeting import rearm
 from bot.core.messages import t
 from bot.core.model import (
@@ -15,10 +24,9 @@ from bot.core.model import (
     Context,
     Member,
     PingKind,
-    Profile,
     SetState,
 )
-from bot.core.refs import ChannelRef, UserRef, mention
+from bot.core.refs import UserRef, mention
 from bot.core.result import Interactive, Result, refuse, whisper
 from bot.core.views import (
     actions_card,
@@ -70,7 +78,7 @@ def leave(state: SetState, event: Interactive, ctx: Context) -> Result:
     state = replace(state, members=members)
     successor = next((m.user for m in sorted(state.active_members(), key=lambda m: m.joined_at)),
                      None)
-    effects: list = [CancelPings(set_id=state.set.id, kinds=frozenset({PingKind.CHECKIN}),
+    effects: list[Effect] = [CancelPings(set_id=state.set.id, kinds=frozenset({PingKind.CHECKIN}),
                                  user=event.user)]
     lines = [t("leave.posted", who=mention(event.user))]
     if state.set.facilitator == event.user:
@@ -91,9 +99,7 @@ def leave(state: SetState, event: Interactive, ctx: Context) -> Result:
     return Result(state, tuple(effects))
 
 
-def _card_update(state: SetState, ctx: Context):
-    from bot.core.effects import Update
-
+def _card_update(state: SetState, ctx: Context) -> Update:
     assert state.meeting is not None
     return Update(where=state.set.home, card=stage_card(state, state.meeting, ctx.now))
 
@@ -122,7 +128,7 @@ def hand_on(state: SetState, event: Interactive, user_id: str, ctx: Context) -> 
         return refuse(state, event, "facilitator.not_member", who=mention(target))
     state = replace(state, set=replace(state.set, facilitator=target))
     meeting = state.running_meeting
-    effects: list = []
+    effects: list[Effect] = []
     if meeting is not None:
         state = replace(state, meeting=replace(meeting, facilitator=target))
         effects.append(_card_update(state, ctx))
@@ -135,7 +141,7 @@ def set_timebox(state: SetState, event: Interactive, command: grammar.Timebox,
                 ctx: Context) -> Result:
     boxes = {**state.set.timeboxes, command.stage: command.minutes}
     state = replace(state, set=replace(state.set, timeboxes=boxes))
-    effects = []
+    effects: list[Effect] = []
     meeting = state.running_meeting
     if meeting is not None and meeting.stage is command.stage:
         effects.extend(rearm(state, ctx))
@@ -219,15 +225,5 @@ def help_for(event: Interactive, verb: str | None, state: SetState | None) -> Re
     return Result(state, (_private(event, help_card(verb)),))
 
 
-def _private(event: Interactive, card: Card):
-    from bot.core.effects import Whisper
-
+def _private(event: Interactive, card: Card) -> Whisper:
     return Whisper(where=event.where, user=event.user, card=card)
-
-
-def home_of(state: SetState) -> ChannelRef:
-    return state.set.home
-
-
-def ensure_profile(state: SetState, user: UserRef) -> Profile:
-    return state.profile(user)

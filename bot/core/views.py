@@ -18,6 +18,7 @@ from bot.core.cards import (
     action_id,
     clip,
 )
+from bot.core.grammar import COMMAND_NAMES
 from bot.core.messages import t
 from bot.core.model import (
     Commitment,
@@ -295,8 +296,6 @@ def export_markdown(state: SetState, user: UserRef, now: datetime) -> str:
 
 
 def help_card(verb: str | None) -> Card:
-    from bot.core.grammar import COMMAND_NAMES
-
     if verb is not None:
         return Card(title=t("help.title_verb", verb=verb),
                     body=t(f"usage.{verb}") + "\n" + t(f"help.{verb}"))
