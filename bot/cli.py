@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from adapters.console.app import ConsoleApp, ConsoleClock
 from adapters.console.outbox import ConsoleOutbox
 from bot import demo
-from bot.runtime import Runtime, build, configure_logging
+from bot.runtime import PlatformStartError, Runtime, build, configure_logging
 from bot.scheduler import PingScheduler
 from config.settings import Settings
 from storage.database import DatabaseError
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             start = _start(args.start)
             return asyncio.run(run_console(settings, start, args.database_url))
         return run_demo(settings, args.database_url)
-    except DatabaseError as error:
+    except (DatabaseError, PlatformStartError) as error:
         print(f"revans: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

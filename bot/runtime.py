@@ -13,6 +13,10 @@ from config.settings import Settings
 from storage import database
 
 
+class PlatformStartError(RuntimeError):
+    """A platform adapter cannot start with the given settings; the message says what to fix."""
+
+
 @dataclass
 class Runtime:
     db: database.Database

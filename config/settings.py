@@ -45,6 +45,15 @@ class Settings(BaseSettings):
             ) from None
         return value
 
+    @field_validator("discord_guild_ids")
+    @classmethod
+    def _guild_ids(cls, value: str) -> str:
+        for part in value.replace(" ", "").split(","):
+            if part and not part.isdigit():
+                raise ValueError("DISCORD_GUILD_IDS must be guild ids separated by commas, "
+                                 "e.g. 123456789012345678,234567890123456789")
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _level(cls, value: str) -> str:

@@ -370,6 +370,22 @@ ENGLISH: dict[str, str] = {
     "share.cancelled": "Not shared.",
     "button.share": "Share it",
     "button.unshare": "Don't share",
+    # Platform troubles the adapters report in their own words
+    "platform.failed": "Something went wrong on my side and it has been logged. Please try "
+                       "again in a moment.",
+    "platform.done": "Done.",
+    "platform.form_too_late": "I took too long to open the form. Press the button again, or use "
+                              "the `/set` command instead.",
+    "platform.discord.dms_closed": "I tried to send you a direct message (a check-in, a nudge or "
+                                   "your export) but Discord refused it: your DMs are closed to "
+                                   "me. Nothing is lost: your commitments come up at the next "
+                                   "review. To get check-ins by DM, allow direct messages from "
+                                   "server members (Server menu → Privacy Settings); meanwhile "
+                                   "you can answer with `/set progress`.",
+    "platform.discord.missing_permissions": "I can't post in this channel: I'm missing "
+                                            "permissions. Ask an admin to let me View Channel, "
+                                            "Send Messages, Embed Links, Attach Files and Read "
+                                            "Message History here.",
     # Forms
     "form.present.title": "Present a problem",
     "form.present.question": "Your question",

@@ -1,0 +1,1 @@
+"""Local fakes of the platforms (loopback only)."""
