@@ -386,6 +386,13 @@ ENGLISH: dict[str, str] = {
                                             "permissions. Ask an admin to let me View Channel, "
                                             "Send Messages, Embed Links, Attach Files and Read "
                                             "Message History here.",
+    "platform.slack.not_in_channel": "I'm not in this channel, so I can't post here. Invite me "
+                                     "with /invite @{bot} and try again.",
+    "platform.slack.archived": "This channel is archived, so I can't post in it.",
+    "platform.slack.cannot_dm": "I couldn't send you a direct message. Check that direct "
+                                "messages from apps are allowed in this workspace.",
+    "platform.slack.rate_limited": "Slack asked me to slow down, so my answer didn't get "
+                                   "through. Please try again in a minute.",
     # Forms
     "form.present.title": "Present a problem",
     "form.present.question": "Your question",
