@@ -13,7 +13,7 @@ from enum import StrEnum
 ELLIPSIS = "…"
 TITLE_LIMIT = 150          # Slack header block
 FIELD_LIMIT = 1024         # Discord embed field value
-BODY_LIMIT = 3000          # Slack section text (Discord's description allows 4096)
+BODY_LIMIT = 12_000        # a safety net: renderers split bodies past their platform's limit
 MAX_FIELDS = 20            # Discord allows 25 fields; Slack 50 blocks a message
 MAX_BUTTONS = 5            # one action row
 ACTION_ID_LIMIT = 100      # Discord custom_id

@@ -24,7 +24,7 @@ from bot.core.model import (
 )
 from bot.core.permissions import facilitator
 from bot.core.questions import Utterance, classify
-from bot.core.refs import UserRef, mention
+from bot.core.refs import UserRef, escape, mention
 from bot.core.result import Interactive, Result, refuse, whisper
 from bot.core.stages import Trigger
 from bot.core.views import (
@@ -288,7 +288,7 @@ def record(state: SetState, event: Interactive, meeting: Meeting, kind: EntryKin
     effects: list[Effect] = []
     if echo:
         effects.append(Post(where=state.set.home, card=Card(
-            title=t("present.title", who=state.name_of(event.user)), body=quoted(text))))
+            title=t("present.title", who=escape(state.name_of(event.user))), body=quoted(text))))
     if kind is EntryKind.QUESTION:
         effects.append(Update(where=state.set.home, card=stage_card(state, meeting, ctx.now)))
     return Result(state, tuple(effects))

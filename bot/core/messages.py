@@ -197,7 +197,7 @@ ENGLISH: dict[str, str] = {
     "card.here": "Here",
     "card.bids": "Asked for time",
     "card.questions": "Questions",
-    "card.questions.value": "{count} from {members} members",
+    "card.questions.value": "{count} · askers {members}",
     "card.commitments": "Commitments",
     "card.next_meeting": "Next meeting",
     "card.open_commitments": "Open commitments",
@@ -268,7 +268,7 @@ ENGLISH: dict[str, str] = {
     "summary.review_line": "• {who}: {text} — {outcome}",
     "summary.not_reported": "Did not report back: {who}",
     "summary.presenters": "Presenters:",
-    "summary.presenter_line": "• {who}: {question} — {count} questions from {members} members",
+    "summary.presenter_line": "• {who}: {question} — questions {count} · askers {members}",
     "summary.commitments": "Commitments:",
     "summary.no_commitments": "No commitments were made.",
     "summary.next": "Next meeting: {when}",
@@ -349,15 +349,15 @@ ENGLISH: dict[str, str] = {
     "announce.title": "From the coordinators of {name}",
     "announce.sent": "Posted to {count} channel(s).",
     "digest.title": "Digest of {name}: {since} to {until}",
-    "digest.totals": "{sets} sets · {meetings} meetings · attendance {attendance} · "
-                     "{made} commitments made, {reviewed} reviewed · {shared} learnings shared "
-                     "· {flagged} sets flagged",
+    "digest.totals": "sets {sets} · meetings {meetings} · attendance {attendance} · "
+                     "commitments {made} made, {reviewed} reviewed · learnings shared {shared} "
+                     "· sets flagged {flagged}",
     "digest.no_sets": "No sets have joined yet.",
-    "digest.set_line": "{meetings} meetings · attendance {attendance} · {made} commitments "
-                       "made, {reviewed} reviewed · {orgs} organisations",
+    "digest.set_line": "meetings {meetings} · attendance {attendance} · commitments {made} "
+                       "made, {reviewed} reviewed · organisations {orgs}",
     "digest.flag_quiet": "no meeting for six weeks",
     "digest.flag_attendance": "attendance under half",
-    "digest.flag_unreviewed": "{count} commitments never reviewed",
+    "digest.flag_unreviewed": "commitments never reviewed: {count}",
     "digest.csv_dm": "The digest of {name} as CSV.",
     "digest.csv_sent": "I've sent you the digest as a CSV file by DM.",
     "digest.weekly_moved": "The weekly digest now goes out on that day and time; next: {when}.",

@@ -147,7 +147,7 @@ def review_fields(state: SetState, meeting: Meeting) -> list[CardField]:
             if commitment.outcome is not None:
                 lines.append("  " + t("review.reported", outcome=t(
                     f"outcome.{commitment.outcome.value}")))
-        fields.append(CardField(name=state.name_of(user), value="\n".join(lines)))
+        fields.append(CardField(name=escape(state.name_of(user)), value="\n".join(lines)))
     return fields
 
 

@@ -34,7 +34,7 @@ def test_a_whole_meeting_walks_the_stages_and_stores_a_summary() -> None:
     meeting = h.state.meeting
     assert meeting.summary.startswith("Meeting 1 of Test set")
     assert "How do I get my manager to listen?" in meeting.summary
-    assert "2 questions from 2 members" in meeting.summary
+    assert "questions 2 · askers 2" in meeting.summary
     assert "<@bob>: Book a one-to-one" in meeting.summary
     assert "Here: <@alice>, <@bob>, <@carol>" in meeting.summary
     kinds = [e.kind for e in h.state.entries]
@@ -51,7 +51,7 @@ def test_each_stage_card_names_the_stage_and_the_presenter() -> None:
     card = next(e.card for e in effects if isinstance(e, Update))
     assert "questioning" in card.title
     assert "Presenter: <@bob>" in card.body
-    assert any(f.value == "1 from 1 members" for f in card.fields)
+    assert any(f.value == "1 · askers 1" for f in card.fields)
 
 
 def test_only_the_facilitator_or_presenter_advances() -> None:

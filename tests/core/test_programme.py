@@ -171,14 +171,14 @@ def digest_state() -> ProgrammeState:
 
 def test_the_digest_counts_and_flags() -> None:
     card = digest_card(digest_state(), NOW)
-    assert card.body == ("2 sets · 2 meetings · attendance 60% · 4 commitments made, "
-                         "2 reviewed · 1 learnings shared · 1 sets flagged")
+    assert card.body == ("sets 2 · meetings 2 · attendance 60% · commitments 4 made, "
+                         "2 reviewed · learnings shared 1 · sets flagged 1")
     beta, alpha = card.fields  # sorted by name: '=' comes before letters
-    assert alpha.value == ("1 meetings · attendance 100% · 3 commitments made, 2 reviewed · "
-                           "3 organisations")
+    assert alpha.value == ("meetings 1 · attendance 100% · commitments 3 made, 2 reviewed · "
+                           "organisations 3")
     assert "⚑ no meeting for six weeks" in beta.value
     assert "⚑ attendance under half" in beta.value
-    assert "⚑ 2 commitments never reviewed" in beta.value
+    assert "⚑ commitments never reviewed: 2" in beta.value
 
 
 def test_the_csv_has_the_same_numbers_and_is_formula_safe() -> None:

@@ -103,7 +103,7 @@ async def test_programme_outputs_never_carry_what_was_said_in_a_set(database_url
         assert len(digests) == 2 + 5
         (set_field,) = digests[4].card.fields  # the first one asked for, after four weeklies
         assert set_field.name == "Set One"
-        assert "2 meetings" in set_field.value and "1 organisations" in set_field.value
+        assert "meetings 2" in set_field.value and "organisations 1" in set_field.value
         (csv_message,) = [e for e in elsewhere.sent if isinstance(e, DirectMessage)]
         assert csv_message.user == CORA
         assert csv_message.attachment.content.splitlines()[1].startswith("Set One,2,")

@@ -79,7 +79,7 @@ async def test_a_whole_meeting(harness: Harness) -> None:
     token = await h.slash(ALICE, "status")
     assert "questioning" in h.replies(token)
     questions = {f["name"]: f["value"] for f in h.card()["embeds"][0]["fields"]}
-    assert questions["Questions"] == "2 from 2 members"
+    assert questions["Questions"] == "2 · askers 2"
 
     h.clock.advance(timedelta(minutes=10))
     await h.press(ALICE, "Next stage")
@@ -107,7 +107,7 @@ async def test_a_whole_meeting(harness: Harness) -> None:
     assert final["components"] == [], "an ended meeting's card has no buttons"
     summary = h.channel_text()
     assert "Meeting summary" in summary
-    assert "1 questions" not in summary and "2 questions from 2 members" in summary
+    assert "questions 2 · askers 2" in summary
     assert "due Fri 20 Nov 2026" in summary
     assert assert_mentions_safe(h.fake) > 20
 
