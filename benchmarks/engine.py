@@ -20,7 +20,7 @@ What it measures (it prints numbers and never asserts):
    meeting and open commitments, with ``--pings`` check-in pings in all (default 10,000, one per
    commitment) due in the last six hours, a set's within ten minutes of each other (inside the
    12 h grace period; outside the default 20:00-08:00 quiet hours, as the clock reads 12:00
-   UTC). Rows are bulk-inserted with SQLAlchemy; the engine's set transactions are counted.
+   UTC). Rows are bulk-inserted with SQLAlchemy; the engine's transactions are counted.
    Times ``await runtime.delivery.run_due()`` and prints pings handled, seconds, pings/s, the
    DirectMessages a recording outbox received, duplicates and losses (mapped back to ping ids
    through each DM's check-in buttons) and the rows marked ``sent`` in the database.
@@ -397,24 +397,27 @@ class Delivery:
     handled: int
     seconds: float
     decides: int
+    sets_decided: int
     pings_decided: int
     statuses: dict[str, int]
     stamped: int
 
 
 async def deliver(url: str, clock: ManualClock, outbox: Any, profile: bool = False) -> Delivery:
-    """Open ``url`` and run ``run_due`` once (timed), counting the engine's set transactions."""
+    """Open ``url`` and run ``run_due`` once (timed), counting the engine's transactions."""
     runtime = await open_runtime(url, clock)
     runtime.engine.outboxes[PLATFORM] = outbox
-    decide = runtime.engine.decide
+    decide_many = runtime.engine.decide_many
     counts = Counter[str]()
 
-    async def counting_decide(events: Sequence[Event]) -> list[tuple[Effect, ...]]:
+    async def counting_decide_many(groups: Sequence[Sequence[Event]]
+                                   ) -> list[list[tuple[Effect, ...]]]:
         counts["decides"] += 1
-        counts["events"] += len(events)
-        return await decide(events)
+        counts["sets"] += len(groups)
+        counts["events"] += sum(len(group) for group in groups)
+        return await decide_many(groups)
 
-    runtime.engine.decide = counting_decide  # type: ignore[method-assign]
+    runtime.engine.decide_many = counting_decide_many  # type: ignore[method-assign]
     profiler = cProfile.Profile() if profile else None
     if profiler is not None:
         profiler.enable()
@@ -435,7 +438,8 @@ async def deliver(url: str, clock: ManualClock, outbox: Any, profile: bool = Fal
     if profiler is not None:
         profile_report(profiler, "phase 2 run_due")
     return Delivery(handled=handled, seconds=seconds, decides=counts["decides"],
-                    pings_decided=counts["events"], statuses=statuses, stamped=stamped_count)
+                    sets_decided=counts["sets"], pings_decided=counts["events"],
+                    statuses=statuses, stamped=stamped_count)
 
 
 async def phase_pings(sets: int, pings: int, folder: Path, profile: bool,
@@ -458,8 +462,8 @@ async def phase_pings(sets: int, pings: int, folder: Path, profile: bool,
     print(f"pings handled       {run.handled}   (run_due's count)")
     print(f"run_due time        {run.seconds:.2f} s   (target <= {TARGET_PING_SECONDS:.0f} s)")
     print(f"throughput          {run.handled / run.seconds if run.seconds else 0:.0f} pings/s")
-    print(f"set transactions    {run.decides} engine.decide calls for {run.pings_decided} "
-          f"pings ({run.pings_decided / max(run.decides, 1):.1f} per call)")
+    print(f"transactions        {run.decides} (engine.decide_many) for {run.sets_decided} sets "
+          f"and {run.pings_decided} pings")
     print(f"DirectMessages      {len(dms)} recorded (other effects {len(outbox.sent) - len(dms)})")
     print(f"duplicates / lost   {duplicates} / {lost}   (per ping id, via its commitment)")
     print(f"database            ping statuses {run.statuses}; commitments stamped "
@@ -498,7 +502,7 @@ async def phase_rss(sets: int, pings: int, folder: Path, scatter: bool) -> dict[
     print(f"ru_maxrss           {result['rss_mb']:.1f} MB   (on Linux a child inherits the "
           f"parent's peak, {parent:.1f} MB here: a ceiling, not the child's own peak)")
     print(f"pings handled       {result['handled']} in {result['seconds']:.2f} s "
-          f"({result['decides']} set transactions); DMs {result['dms']} "
+          f"({result['decides']} transactions); DMs {result['dms']} "
           f"({result['unique']} distinct commitments)")
     print(f"database            ping statuses {result['statuses']}")
     return result
