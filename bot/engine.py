@@ -88,21 +88,13 @@ class Engine:
 
         Returns the outbound effects of each event; a duplicate event gets none.
         """
-        for attempt in range(MAX_ATTEMPTS):
-            try:
-                return await self._decide_once(events)
-            except repository.VersionConflict:
-                log.info("version conflict, retrying", extra={"attempt": attempt + 1})
-                await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
-        raise RuntimeError("could not apply the event after repeated conflicts")
-
-    async def _decide_once(self, events: Sequence[Event]) -> list[tuple[Effect, ...]]:
-        return (await self._decide_groups_once([events]))[0]
+        return (await self.decide_many([events]))[0]
 
     async def decide_many(self, groups: Sequence[Sequence[Event]]
                           ) -> list[list[tuple[Effect, ...]]]:
         """Decide several groups of events (each group one set's) in one transaction: what
-        ping delivery does with a claimed batch, to pay for one transaction, not hundreds."""
+        ping delivery does with a claimed batch, to pay for one transaction, not hundreds.
+        A version conflict (another transaction saved one of the sets first) decides again."""
         for attempt in range(MAX_ATTEMPTS):
             try:
                 return await self._decide_groups_once(groups)
