@@ -140,7 +140,6 @@ async def run_console(settings: Settings, start: datetime, database_url: str | N
     outbox = ConsoleOutbox(write=write)
     app = ConsoleApp(runtime.engine, runtime.delivery, clock, outbox, write=write,
                      echo=not interactive)
-    scheduler = PingScheduler(runtime.delivery) if interactive else None
     try:
         await runtime.delivery.run_due()
         if interactive:
@@ -148,8 +147,6 @@ async def run_console(settings: Settings, start: datetime, database_url: str | N
         else:
             await app.run_lines(lines if lines is not None else sys.stdin)
     finally:
-        if scheduler is not None:
-            await scheduler.shutdown()
         await runtime.close()
     return 0
 

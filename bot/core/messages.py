@@ -140,11 +140,12 @@ ENGLISH: dict[str, str] = {
     "button.snooze": "Snooze",
     "button.ask_help": "Ask my set for help",
     # Ground rules and set life
-    "rules.text": "Ground rules: (1) what is said in the set stays in the set; (2) we ask "
+    "rules.text": "(1) what is said in the set stays in the set; (2) we ask "
                   "questions, we don't give advice; (3) we act on what we commit to and report "
                   "back at the next meeting.",
     "create.title": "Action learning set: {name}",
-    "create.body": "{who} made this channel the set's home and is its facilitator.\n{rules}\n"
+    "create.body": "{who} made this channel the set's home and is its facilitator.\n"
+                   "Ground rules: {rules}\n"
                    "Join with the button or `/set join`.",
     "create.exists": "This channel is already the home of {name}.",
     "create.in_dm": "Create a set in the channel that will be its home, not in a DM.",
