@@ -46,7 +46,7 @@ def normalise_url(url: str) -> str:
     except ArgumentError as error:
         raise DatabaseError(f"DATABASE_URL is not a database URL: {error}") from None
     driver = parsed.drivername
-    if driver in ("postgresql", "postgresql+psycopg2", "postgresql+psycopg"):
+    if driver.startswith("postgresql"):  # psycopg2, asyncpg, psycopg: all served by psycopg 3
         parsed = parsed.set(drivername="postgresql+psycopg")
     elif driver in ("sqlite", "sqlite+aiosqlite", "sqlite+pysqlite"):
         parsed = parsed.set(drivername="sqlite")

@@ -38,6 +38,7 @@ def test_database_urls_are_normalised() -> None:
 
     assert normalise_url("postgres://u:p@h:5432/d") == "postgresql+psycopg://u:p@h:5432/d"
     assert normalise_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert normalise_url("postgresql+asyncpg://u@h/d") == "postgresql+psycopg://u@h/d"
     assert normalise_url("sqlite:///revans.db") == "sqlite:///revans.db"
     assert normalise_url("sqlite+aiosqlite:///x.db") == "sqlite:///x.db"
 
