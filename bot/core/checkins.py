@@ -31,7 +31,6 @@ from bot.core.result import Interactive, Result, refuse, whisper
 from bot.core.views import commitment_line, quoted
 
 SNOOZE = timedelta(days=1)
-REMINDER_HOURS = (24, 1)
 
 
 def user_zone(state: SetState, user: UserRef) -> str:
@@ -70,22 +69,6 @@ def reschedule_all(state: SetState, ctx: Context) -> list[Effect]:
     return effects
 
 
-def reminder_pings(state: SetState, ctx: Context) -> list[Effect]:
-    """Cancel the set's reminders and arm 24 h and 1 h before the next meeting."""
-    effects: list[Effect] = [CancelPings(set_id=state.set.id,
-                                         kinds=frozenset({PingKind.REMINDER}))]
-    at = state.set.next_meeting_at
-    if at is None:
-        return effects
-    for hours in REMINDER_HOURS:
-        due = at - timedelta(hours=hours)
-        if due > ctx.now:
-            effects.append(SchedulePing(ping=Ping(
-                id=ctx.new_id(), kind=PingKind.REMINDER, set_id=state.set.id, due_at=due,
-                seq=hours)))
-    return effects
-
-
 def deliver_checkin(state: SetState, ping: Ping, ctx: Context) -> Result:
     """A check-in is due: DM its owner, unless it is moot or inside their quiet hours."""
     commitment = state.commitments.get(ping.commitment_id or "")
@@ -120,18 +103,6 @@ def missed_checkin(state: SetState, ping: Ping, ctx: Context) -> Result:
     answer = CheckinAnswer(id=ctx.new_id(), set_id=state.set.id, commitment_id=commitment.id,
                            user=commitment.owner, answer=Progress.MISSED, at=ping.due_at)
     return Result(replace(state, checkins=(*state.checkins, answer)))
-
-
-def deliver_reminder(state: SetState, ping: Ping, ctx: Context) -> Result:
-    """A meeting reminder, dropped if the schedule has changed since it was armed."""
-    at = state.set.next_meeting_at
-    hours = ping.seq or 0
-    if at is None or at - timedelta(hours=hours) != ping.due_at or state.running_meeting:
-        return Result(state)
-    key = "reminder.day" if hours >= 24 else "reminder.hour"
-    card = Card(body=t(key, name=quoted(state.set.name, 100),
-                       when=timeparse.format_when(at, state.set.timezone)))
-    return Result(state, (Post(where=state.set.home, card=card),))
 
 
 def pick_commitment(state: SetState, user: UserRef) -> Commitment | None:

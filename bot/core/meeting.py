@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from bot.core import stages, timeparse
 from bot.core.cards import Card
-from bot.core.checkins import checkin_pings, reminder_pings
+from bot.core.checkins import checkin_pings
 from bot.core.effects import CancelPings, Effect, OpenForm, Post, SchedulePing, Update, Whisper
 from bot.core.messages import t
 from bot.core.model import (
@@ -26,6 +26,7 @@ from bot.core.permissions import facilitator
 from bot.core.questions import Utterance, classify
 from bot.core.refs import UserRef, escape, mention
 from bot.core.result import Interactive, Result, refuse, whisper
+from bot.core.schedule import reminder_pings, upcoming_meeting
 from bot.core.stages import Trigger
 from bot.core.views import (
     commitment_form,
@@ -178,21 +179,6 @@ def close(state: SetState, ctx: Context, effects: list[Effect]) -> Result:
         slot=f"stage:{meeting.id}")))
     effects.append(Post(where=state.set.home, card=Card(title=t("summary.title"), body=summary)))
     return Result(state, tuple(effects))
-
-
-def upcoming_meeting(state: SetState, now: datetime) -> datetime | None:
-    """The next scheduled meeting after ``now``, rolling a cadence forward past meetings held."""
-    at = state.set.next_meeting_at
-    if at is None:
-        return None
-    if at > now + timedelta(hours=1):
-        return at
-    if not state.set.cadence_weeks:
-        return None
-    step = timedelta(weeks=state.set.cadence_weeks)
-    while at <= now + timedelta(hours=1):
-        at += step
-    return at
 
 
 def report(state: SetState, event: Interactive, outcome: Outcome, account: str,

@@ -159,6 +159,7 @@ ENGLISH: dict[str, str] = {
     "facilitator.not_member": "{who} is not a member of this set.",
     "schedule.posted": "Next meeting: {when}. I'll remind the channel 24 hours and 1 hour before.",
     "schedule.past": "That time has passed (it is now {now}). Give a time in the future.",
+    "schedule.not_held": "No meeting was held on {when}. Next meeting: {next}.",
     "schedule.none": "not scheduled (use `/set schedule`)",
     "schedule.when_every": "{when}, then every {weeks} weeks",
     "timezone.posted": "The set's time zone is now {zone}. Next meeting: {when}.",

@@ -63,6 +63,7 @@ class PingKind(StrEnum):
     STAGE_WARNING = "stage-warning"
     STAGE_END = "stage-end"
     DIGEST = "digest"  # a programme's weekly digest; ``Ping.set_id`` holds the programme id
+    SCHEDULE_CHECK = "schedule-check"  # after a scheduled meeting: was it held? roll on if not
 
 
 DEFAULT_TIMEBOXES: Mapping[Stage, int] = {

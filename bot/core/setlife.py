@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from bot.core import grammar, timeparse
 from bot.core.cards import Button, ButtonStyle, Card, action_id
-from bot.core.checkins import reminder_pings, reschedule_all
+from bot.core.checkins import reschedule_all
 from bot.core.effects import (
     Attachment,
     CancelPings,
@@ -28,6 +28,7 @@ from bot.core.model import (
 )
 from bot.core.refs import UserRef, mention
 from bot.core.result import Interactive, Result, refuse, whisper
+from bot.core.schedule import reminder_pings
 from bot.core.views import (
     actions_card,
     export_markdown,

@@ -6,7 +6,7 @@ set's state, calls ``step``, saves the new state and hands the effects out.
 
 from __future__ import annotations
 
-from bot.core import checkins, grammar, meeting, programme, setlife, timeparse
+from bot.core import checkins, grammar, meeting, programme, schedule, setlife, timeparse
 from bot.core.cards import parse_action_id
 from bot.core.events import (
     ButtonPressed,
@@ -49,7 +49,9 @@ def step(state: SetState | ProgrammeState | None, event: Event, ctx: Context) ->
             if ping.kind is PingKind.CHECKIN:
                 return checkins.deliver_checkin(state, ping, ctx)
             if ping.kind is PingKind.REMINDER:
-                return checkins.deliver_reminder(state, ping, ctx)
+                return schedule.deliver_reminder(state, ping, ctx)
+            if ping.kind is PingKind.SCHEDULE_CHECK:
+                return schedule.check_meeting_held(state, ping, ctx)
             if ping.meeting_id is not None and ping.seq is not None:
                 return meeting.timer_fired(state, ping.meeting_id, ping.seq,
                                            ping.kind is PingKind.STAGE_END, ctx)

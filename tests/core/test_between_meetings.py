@@ -147,3 +147,33 @@ def test_a_check_in_for_a_reported_commitment_is_not_sent() -> None:
     reported = replace(h.state.commitments[cid], outcome=Progress.DONE)
     h.state = replace(h.state, commitments={cid: reported})
     assert h.send(PingDue(ping=checkin_ping(h, cid))) == ()
+
+
+def test_a_scheduled_meeting_nobody_held_rolls_the_schedule_on() -> None:
+    h = CoreHarness()
+    h.set_up("alice", "bob")
+    effects = h.cmd("alice", "schedule 2026-12-01 14:00 every 4w")
+    (check,) = [e.ping for e in effects if isinstance(e, SchedulePing)
+                and e.ping.kind is PingKind.SCHEDULE_CHECK]
+    assert check.due_at.isoformat() == "2026-12-02T02:00:00+00:00"
+    h.now = check.due_at
+    effects = h.send(PingDue(ping=check))
+    assert h.state.set.next_meeting_at.isoformat() == "2026-12-29T14:00:00+00:00"
+    assert posts(effects) == ["No meeting was held on Tue 1 Dec 2026, 14:00 (UTC). "
+                              "Next meeting: Tue 29 Dec 2026, 14:00 (UTC), then every 4 weeks."]
+    assert [e.ping.kind for e in effects if isinstance(e, SchedulePing)] == [
+        PingKind.REMINDER, PingKind.REMINDER, PingKind.SCHEDULE_CHECK]
+
+
+def test_the_schedule_check_is_dropped_when_the_meeting_was_held() -> None:
+    h = CoreHarness()
+    h.set_up("alice", "bob")
+    effects = h.cmd("alice", "schedule 2026-11-23 10:30 every 4w")
+    (check,) = [e.ping for e in effects if isinstance(e, SchedulePing)
+                and e.ping.kind is PingKind.SCHEDULE_CHECK]
+    h.advance(minutes=30)
+    h.cmd("alice", "start")
+    h.cmd("alice", "end")
+    h.now = check.due_at
+    assert h.send(PingDue(ping=check)) == ()
+    assert h.state.set.next_meeting_at.isoformat() == "2026-12-21T10:30:00+00:00"

@@ -1,0 +1,79 @@
+"""The set's schedule: the next meeting, its reminders, and rolling a cadence on."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.core import timeparse
+from bot.core.cards import Card
+from bot.core.effects import CancelPings, Effect, Post, SchedulePing
+from bot.core.messages import t
+from bot.core.model import Context, Ping, PingKind, SetState
+from bot.core.result import Result
+from bot.core.views import next_meeting_text, quoted
+
+REMINDER_HOURS = (24, 1)
+NOT_HELD_AFTER = timedelta(hours=12)
+
+
+def upcoming_meeting(state: SetState, now: datetime) -> datetime | None:
+    """The next scheduled meeting after ``now``, rolling a cadence forward past meetings held."""
+    at = state.set.next_meeting_at
+    if at is None:
+        return None
+    if at > now + timedelta(hours=1):
+        return at
+    if not state.set.cadence_weeks:
+        return None
+    step = timedelta(weeks=state.set.cadence_weeks)
+    while at <= now + timedelta(hours=1):
+        at += step
+    return at
+
+
+def reminder_pings(state: SetState, ctx: Context) -> list[Effect]:
+    """Cancel the set's reminders and arm 24 h and 1 h before the next meeting, and (with a
+    cadence) a check after it, so a meeting nobody held does not stop the reminders."""
+    effects: list[Effect] = [CancelPings(set_id=state.set.id,
+                                         kinds=frozenset({PingKind.REMINDER,
+                                                          PingKind.SCHEDULE_CHECK}))]
+    at = state.set.next_meeting_at
+    if at is None:
+        return effects
+    for hours in REMINDER_HOURS:
+        due = at - timedelta(hours=hours)
+        if due > ctx.now:
+            effects.append(SchedulePing(ping=Ping(
+                id=ctx.new_id(), kind=PingKind.REMINDER, set_id=state.set.id, due_at=due,
+                seq=hours)))
+    if state.set.cadence_weeks:
+        effects.append(SchedulePing(ping=Ping(
+            id=ctx.new_id(), kind=PingKind.SCHEDULE_CHECK, set_id=state.set.id,
+            due_at=at + NOT_HELD_AFTER)))
+    return effects
+
+
+def deliver_reminder(state: SetState, ping: Ping, ctx: Context) -> Result:
+    """A meeting reminder, dropped if the schedule has changed since it was armed."""
+    at = state.set.next_meeting_at
+    hours = ping.seq or 0
+    if at is None or at - timedelta(hours=hours) != ping.due_at or state.running_meeting:
+        return Result(state)
+    key = "reminder.day" if hours >= 24 else "reminder.hour"
+    card = Card(body=t(key, name=quoted(state.set.name, 100),
+                       when=timeparse.format_when(at, state.set.timezone)))
+    return Result(state, (Post(where=state.set.home, card=card),))
+
+
+def check_meeting_held(state: SetState, ping: Ping, ctx: Context) -> Result:
+    """Some hours after a scheduled meeting: if nobody held it (the schedule still names it),
+    move the schedule on by its cadence and arm the next reminders."""
+    at = state.set.next_meeting_at
+    if at is None or at + NOT_HELD_AFTER != ping.due_at or state.running_meeting:
+        return Result(state)
+    state = replace(state, set=replace(state.set, next_meeting_at=upcoming_meeting(state,
+                                                                                   ctx.now)))
+    card = Card(body=t("schedule.not_held", when=timeparse.format_when(at, state.set.timezone),
+                       next=next_meeting_text(state)))
+    return Result(state, (*reminder_pings(state, ctx), Post(where=state.set.home, card=card)))
