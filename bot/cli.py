@@ -19,6 +19,7 @@ from adapters.console.outbox import ConsoleOutbox
 from bot import demo
 from bot.runtime import PlatformStartError, Runtime, build, configure_logging
 from bot.scheduler import PingScheduler
+from bot.web import WebServer, WebStartError
 from config.settings import Settings
 from storage.database import DatabaseError
 
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             start = _start(args.start)
             return asyncio.run(run_console(settings, start, args.database_url))
         return run_demo(settings, args.database_url)
-    except (DatabaseError, PlatformStartError) as error:
+    except (DatabaseError, PlatformStartError, WebStartError) as error:
         print(f"revans: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -87,12 +88,15 @@ class Service(Protocol):
     async def stop(self) -> None: ...
 
 
-async def start_platform(name: str, settings: Settings, runtime: Runtime) -> Service:
-    """Start one platform's adapter; each lives in ``adapters/<name>/app.py``."""
+async def start_platform(name: str, settings: Settings, runtime: Runtime,
+                         web: WebServer | None = None) -> Service:
+    """Start one platform's adapter; each lives in ``adapters/<name>/app.py``. Slack over
+    HTTP adds its route to ``web`` when given, instead of serving on its own."""
     if name == "slack":
         from adapters.slack.app import start_slack
 
-        return await start_slack(settings, runtime)
+        return await start_slack(settings, runtime,
+                                 web_app=web.app if web is not None else None)
     if name == "discord":
         from adapters.discord.app import start_discord
 
@@ -107,6 +111,7 @@ async def run(settings: Settings) -> int:
         return 1
     runtime = await build(settings)
     scheduler = PingScheduler(runtime.delivery)
+    web = WebServer(runtime.db, port=settings.port)
     services: list[Service] = []
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -114,19 +119,22 @@ async def run(settings: Settings) -> int:
         loop.add_signal_handler(signal_number, stop.set)
     try:
         for name in settings.platforms:
-            services.append(await start_platform(name, settings, runtime))
+            services.append(await start_platform(name, settings, runtime, web))
             log.info("%s adapter started", name)
+        await web.start()
         scheduler.start()
         log.info("revans is running (%s)", ", ".join(settings.platforms))
         await stop.wait()
         log.info("stopping")
     finally:
+        web.stop_accepting()
         await scheduler.shutdown()
         for service in reversed(services):
             try:
                 await asyncio.wait_for(service.stop(), timeout=8)
             except Exception:  # noqa: BLE001 - keep stopping the others
                 log.exception("a service did not stop cleanly")
+        await web.stop()
         await runtime.close()
     return 0
 

@@ -43,6 +43,15 @@ async def build(settings: Settings, *, clock: Clock | None = None,
 
 
 def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """Text lines for a terminal; JSON lines (``LOG_FORMAT=json``) for a log pipeline, each
+    with the event id, set and platform of the event being handled."""
+    if settings.log_format == "json":
+        from bot.observability import JsonLines
+
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonLines())
+        logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
+    else:
+        logging.basicConfig(level=settings.log_level,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)

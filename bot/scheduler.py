@@ -20,6 +20,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.core.events import Event, PingDue, PingMissed
 from bot.core.model import Ping
 from bot.engine import Engine
+from bot.observability import count_pings
 from storage import repository
 from storage.database import Database
 
@@ -47,8 +48,10 @@ class PingDelivery:
     async def deliver(self, ping_id: str) -> int:
         """Deliver one ping if it is due and unclaimed (an APScheduler date job)."""
         now = self.clock.now()
+        retried: list[str] = []
         ping = await self.db.run(partial(repository.claim, ping_id=ping_id, now=now,
-                                         lease_until=now + self.lease))
+                                         lease_until=now + self.lease, retried=retried))
+        count_pings("retried", len(retried))
         return await self._deliver([ping] if ping else [], now)
 
     async def run_due(self) -> int:
@@ -56,8 +59,11 @@ class PingDelivery:
         total = 0
         while True:
             now = self.clock.now()
+            retried: list[str] = []
             claimed = await self.db.run(partial(
-                repository.claim_due, now=now, lease_until=now + self.lease, limit=self.batch))
+                repository.claim_due, now=now, lease_until=now + self.lease, limit=self.batch,
+                retried=retried))
+            count_pings("retried", len(retried))
             if not claimed:
                 return total
             total += await self._deliver(claimed, now)
@@ -93,6 +99,8 @@ class PingDelivery:
                     sent.append(event.ping.id)
         await self.db.run(partial(repository.finish_all, sent=sent, missed=missed,
                                   now=self.clock.now()))
+        count_pings("delivered", len(sent))
+        count_pings("missed", len(missed))
         return len(sent) + len(missed)
 
     async def _decide_one_by_one(self, groups: list[list[Event]]
@@ -106,6 +114,7 @@ class PingDelivery:
                 ids = [e.ping.id for e in events]  # type: ignore[union-attr]
                 log.exception("could not decide pings %s; released for a later try", ids)
                 await self.db.run(partial(repository.release, ping_ids=ids))
+                count_pings("released", len(ids))
         return decided
 
 

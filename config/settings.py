@@ -62,6 +62,14 @@ class Settings(BaseSettings):
             raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return upper
 
+    @field_validator("log_format")
+    @classmethod
+    def _format(cls, value: str) -> str:
+        lower = value.lower()
+        if lower not in ("text", "json"):
+            raise ValueError("LOG_FORMAT must be text or json")
+        return lower
+
     @property
     def guild_ids(self) -> list[int]:
         return [int(part) for part in self.discord_guild_ids.replace(" ", "").split(",") if part]
