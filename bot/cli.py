@@ -24,6 +24,7 @@ from config.settings import Settings
 from storage.database import DatabaseError
 
 log = logging.getLogger("revans")
+STOP_SECONDS = 9.0  # SIGTERM to exit; platforms (Heroku) kill at 10 s
 
 NO_PLATFORM = """\
 revans run: no platform credentials are set, so there is nothing to connect to.
@@ -127,16 +128,37 @@ async def run(settings: Settings) -> int:
         await stop.wait()
         log.info("stopping")
     finally:
-        web.stop_accepting()
-        await scheduler.shutdown()
-        for service in reversed(services):
-            try:
-                await asyncio.wait_for(service.stop(), timeout=8)
-            except Exception:  # noqa: BLE001 - keep stopping the others
-                log.exception("a service did not stop cleanly")
-        await web.stop()
-        await runtime.close()
+        await _stop(web, scheduler, services, runtime, loop.time() + STOP_SECONDS)
     return 0
+
+
+async def _stop(web: WebServer, scheduler: PingScheduler, services: list[Service],
+                runtime: Runtime, deadline: float) -> None:
+    """SIGTERM: take no new work (HTTP answers 503, Discord disconnects, no new ping batch),
+    finish what is in hand, give back claimed pings, and be gone before ``deadline``."""
+    loop = asyncio.get_running_loop()
+    web.stop_accepting()
+    scheduler.pause()  # no new jobs; shutting it down would cancel the batch in hand
+
+    async def stop_service(service: Service) -> None:
+        try:
+            await asyncio.wait_for(service.stop(), timeout=max(deadline - loop.time() - 1, 0.1))
+        except Exception:  # noqa: BLE001 - keep stopping the others
+            log.exception("a service did not stop cleanly")
+
+    async def stop_delivery() -> None:
+        try:
+            released = await runtime.delivery.stop(timeout=deadline - loop.time() - 1.5)
+        except Exception:  # noqa: BLE001 - the leases give the pings back anyway
+            log.exception("could not give back the claimed pings; their leases will")
+        else:
+            log.info("ping delivery stopped (%d given back)", released)
+
+    await asyncio.gather(stop_delivery(), *(stop_service(s) for s in reversed(services)))
+    await scheduler.shutdown()
+    await web.stop()
+    await runtime.close()
+    log.info("stopped")
 
 
 async def run_console(settings: Settings, start: datetime, database_url: str | None,

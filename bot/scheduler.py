@@ -8,6 +8,7 @@ next sweep so that stage timers fire on the second.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -36,6 +37,13 @@ class PingDelivery:
         self.grace = grace
         self.lease = lease
         self.batch = batch
+        self.stopping = False
+        self._abandon = False  # stopping and out of time: send nothing more
+        self._held: set[str] = set()  # claimed by this process, effects not yet sent
+        self._sent_unmarked: dict[str, str] = {}  # effects sent, row not yet marked: status
+        self._busy = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     @property
     def clock(self):  # noqa: ANN201 - the engine's clock
@@ -47,26 +55,77 @@ class PingDelivery:
 
     async def deliver(self, ping_id: str) -> int:
         """Deliver one ping if it is due and unclaimed (an APScheduler date job)."""
-        now = self.clock.now()
-        retried: list[str] = []
-        ping = await self.db.run(partial(repository.claim, ping_id=ping_id, now=now,
-                                         lease_until=now + self.lease, retried=retried))
-        count_pings("retried", len(retried))
-        return await self._deliver([ping] if ping else [], now)
-
-    async def run_due(self) -> int:
-        """Deliver everything due now, in batches; returns how many pings were handled."""
-        total = 0
-        while True:
+        if self.stopping:
+            return 0
+        self._begin()
+        try:
             now = self.clock.now()
             retried: list[str] = []
-            claimed = await self.db.run(partial(
-                repository.claim_due, now=now, lease_until=now + self.lease, limit=self.batch,
-                retried=retried))
+            ping = await self.db.run(partial(repository.claim, ping_id=ping_id, now=now,
+                                             lease_until=now + self.lease, retried=retried))
             count_pings("retried", len(retried))
-            if not claimed:
-                return total
-            total += await self._deliver(claimed, now)
+            return await self._deliver([ping] if ping else [], now)
+        finally:
+            self._end()
+
+    async def run_due(self) -> int:
+        """Deliver everything due now, in batches; returns how many pings were handled.
+        Once ``stop`` is called no further batch is claimed."""
+        total = 0
+        self._begin()
+        try:
+            while not self.stopping:
+                now = self.clock.now()
+                retried: list[str] = []
+                claimed = await self.db.run(partial(
+                    repository.claim_due, now=now, lease_until=now + self.lease,
+                    limit=self.batch, retried=retried))
+                count_pings("retried", len(retried))
+                if not claimed:
+                    break
+                total += await self._deliver(claimed, now)
+            return total
+        finally:
+            self._end()
+
+    def _begin(self) -> None:
+        self._busy += 1
+        self._idle.clear()
+
+    def _end(self) -> None:
+        self._busy -= 1
+        if self._busy == 0:
+            self._idle.set()
+
+    async def stop(self, timeout: float) -> int:
+        """Claim nothing more, let the batch in hand finish for up to ``timeout`` seconds, then
+        give back whatever this process still holds (another process sends it at once, not
+        after the lease). Returns how many pings were given back."""
+        self.stopping = True
+        try:
+            await asyncio.wait_for(self._idle.wait(), max(timeout - 1, 0))
+        except TimeoutError:
+            log.warning("out of time: the pings not yet sent are given back")
+            self._abandon = True  # the message being sent now is the last one
+            try:
+                await asyncio.wait_for(self._idle.wait(), 1)
+            except TimeoutError:
+                log.warning("stopping with a ping still being sent")
+        unmarked = dict(self._sent_unmarked)
+        if unmarked:  # their messages went out: mark them, so no one sends them again
+            await self.db.run(partial(
+                repository.finish_all, now=self.clock.now(),
+                sent=[i for i, status in unmarked.items() if status == "sent"],
+                missed=[i for i, status in unmarked.items() if status == "missed"]))
+            for ping_id in unmarked:
+                self._sent_unmarked.pop(ping_id, None)
+        held = sorted(self._held)
+        if held:
+            await self.db.run(partial(repository.release, ping_ids=held))
+            count_pings("released", len(held))
+            self._held.difference_update(held)
+            log.info("released %d claimed pings", len(held))
+        return len(held)
 
     async def _deliver(self, pings: Sequence[Ping], now: datetime) -> int:
         """Decide a claimed batch (one transaction), send what it says, then mark it done.
@@ -74,6 +133,7 @@ class PingDelivery:
         A ping is marked sent only after its effects went out: a crash in between leaves it
         claimed, and another process sends it again when the lease runs out (at least once).
         """
+        self._held.update(p.id for p in pings)
         by_set: dict[str, list[Ping]] = defaultdict(list)
         for ping in sorted(pings, key=lambda p: p.due_at):
             by_set[ping.set_id].append(ping)
@@ -90,6 +150,8 @@ class PingDelivery:
         sent, missed = [], []
         for events, outputs in decided:
             for event, effects in zip(events, outputs, strict=True):
+                if self._abandon:  # ``stop`` gives the rest back for another process
+                    break
                 await self.engine.dispatch(effects)
                 if isinstance(event, PingMissed):
                     log.warning("ping %s missed: it fell due more than %s ago", event.ping.id,
@@ -97,8 +159,13 @@ class PingDelivery:
                     missed.append(event.ping.id)
                 else:
                     sent.append(event.ping.id)
+                self._held.discard(event.ping.id)
+                self._sent_unmarked[event.ping.id] = "missed" if isinstance(
+                    event, PingMissed) else "sent"
         await self.db.run(partial(repository.finish_all, sent=sent, missed=missed,
                                   now=self.clock.now()))
+        for ping_id in (*sent, *missed):
+            self._sent_unmarked.pop(ping_id, None)
         count_pings("delivered", len(sent))
         count_pings("missed", len(missed))
         return len(sent) + len(missed)
@@ -114,6 +181,7 @@ class PingDelivery:
                 ids = [e.ping.id for e in events]  # type: ignore[union-attr]
                 log.exception("could not decide pings %s; released for a later try", ids)
                 await self.db.run(partial(repository.release, ping_ids=ids))
+                self._held.difference_update(ids)
                 count_pings("released", len(ids))
         return decided
 
@@ -188,6 +256,11 @@ class PingScheduler:
         self.scheduler.add_job(self.delivery.deliver, "date", run_date=due, args=[ping_id],
                                id=f"ping:{ping_id}", replace_existing=True,
                                misfire_grace_time=int(self.delivery.grace.total_seconds()))
+
+    def pause(self) -> None:
+        """Fire no more jobs; the ones running go on (``shutdown`` would cancel them)."""
+        if self.scheduler.running:
+            self.scheduler.pause()
 
     async def shutdown(self) -> None:
         if self.scheduler.running:

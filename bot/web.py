@@ -73,7 +73,7 @@ class WebServer:
 
     async def start(self) -> None:
         """Listen on ``host:port`` (port 0: any free port, read back into ``port``)."""
-        self._runner = web.AppRunner(self.app, access_log=None)
+        self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         try:
