@@ -10,18 +10,23 @@ import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import ValidationError
 
 from adapters.console.app import ConsoleApp, ConsoleClock
 from adapters.console.outbox import ConsoleOutbox
 from bot import demo
+from bot.gateway import HeldByOneProcess, gateway_lock_name
 from bot.runtime import PlatformStartError, Runtime, build, configure_logging
 from bot.scheduler import PingScheduler
 from bot.web import WebServer, WebStartError
 from config.settings import Settings
 from storage.database import DatabaseError
+from storage.locks import ProcessLock
+
+if TYPE_CHECKING:
+    from adapters.discord.app import DiscordAdapter
 
 log = logging.getLogger("revans")
 STOP_SECONDS = 9.0  # SIGTERM to exit; platforms (Heroku) kill at 10 s
@@ -111,7 +116,7 @@ async def run(settings: Settings) -> int:
         print(NO_PLATFORM, file=sys.stderr)
         return 1
     runtime = await build(settings)
-    scheduler = PingScheduler(runtime.delivery)
+    scheduler = PingScheduler(runtime.delivery, sweep_seconds=settings.ping_sweep_seconds)
     web = WebServer(runtime.db, port=settings.port)
     services: list[Service] = []
     stop = asyncio.Event()
@@ -120,6 +125,9 @@ async def run(settings: Settings) -> int:
         loop.add_signal_handler(signal_number, stop.set)
     try:
         for name in settings.platforms:
+            if name == "discord":
+                services.append(await _discord_held_by_one_process(settings, runtime))
+                continue
             services.append(await start_platform(name, settings, runtime, web))
             log.info("%s adapter started", name)
         await web.start()
@@ -130,6 +138,27 @@ async def run(settings: Settings) -> int:
     finally:
         await _stop(web, scheduler, services, runtime, loop.time() + STOP_SECONDS)
     return 0
+
+
+async def _discord_held_by_one_process(settings: Settings,
+                                       runtime: Runtime) -> HeldByOneProcess:
+    """Discord's gateway, connected only by the process holding the database lock for it."""
+    token = settings.discord_token
+    assert token is not None
+    lock = ProcessLock(runtime.db, gateway_lock_name("discord", token.get_secret_value()))
+
+    async def log_in() -> DiscordAdapter:
+        from adapters.discord.app import start_discord
+
+        return await start_discord(settings, runtime, gateway=False)
+
+    held = HeldByOneProcess("discord", lock, log_in)
+    try:
+        await held.begin()
+    except BaseException:
+        await lock.dispose()
+        raise
+    return held
 
 
 async def _stop(web: WebServer, scheduler: PingScheduler, services: list[Service],

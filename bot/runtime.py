@@ -38,7 +38,8 @@ async def build(settings: Settings, *, clock: Clock | None = None,
         raise
     engine = Engine(db=db, clock=clock or SystemClock(),
                     default_timezone=settings.default_timezone)
-    delivery = PingDelivery(engine, grace=timedelta(hours=settings.ping_grace_hours))
+    delivery = PingDelivery(engine, grace=timedelta(hours=settings.ping_grace_hours),
+                            lease=timedelta(seconds=settings.ping_lease_seconds))
     return Runtime(db=db, engine=engine, delivery=delivery)
 
 

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: str = "text"
     ping_grace_hours: float = Field(default=12.0, gt=0)
+    # How often each process looks for due pings it has no timer for (added by another
+    # process, or due while it was down), and how long a claim lasts before another process
+    # may take the ping over from a claimer that died.
+    ping_sweep_seconds: float = Field(default=60.0, gt=0)
+    ping_lease_seconds: float = Field(default=30.0, gt=0, le=30)
 
     @field_validator("default_timezone")
     @classmethod

@@ -137,6 +137,9 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def _upgrade(connection: Connection) -> None:
+    from storage.locks import serialise_migrations
+
+    serialise_migrations(connection)
     command.upgrade(alembic_config(connection), "head")
 
 
