@@ -28,15 +28,18 @@ from storage.database import Database
 log = logging.getLogger("revans.scheduler")
 LEASE = timedelta(seconds=30)
 DEFAULT_GRACE = timedelta(hours=12)
+MARK_EVERY = 25  # pings sent before their rows are marked (bounds what a crash can repeat)
 
 
 class PingDelivery:
     def __init__(self, engine: Engine, *, grace: timedelta = DEFAULT_GRACE,
-                 lease: timedelta = LEASE, batch: int = 500) -> None:
+                 lease: timedelta = LEASE, batch: int = 500, mark_every: int = MARK_EVERY
+                 ) -> None:
         self.engine = engine
         self.grace = grace
         self.lease = lease
         self.batch = batch
+        self.mark_every = mark_every
         self.stopping = False
         self._abandon = False  # stopping and out of time: send nothing more
         self._held: set[str] = set()  # claimed by this process, effects not yet sent
@@ -111,14 +114,7 @@ class PingDelivery:
                 await asyncio.wait_for(self._idle.wait(), 1)
             except TimeoutError:
                 log.warning("stopping with a ping still being sent")
-        unmarked = dict(self._sent_unmarked)
-        if unmarked:  # their messages went out: mark them, so no one sends them again
-            await self.db.run(partial(
-                repository.finish_all, now=self.clock.now(),
-                sent=[i for i, status in unmarked.items() if status == "sent"],
-                missed=[i for i, status in unmarked.items() if status == "missed"]))
-            for ping_id in unmarked:
-                self._sent_unmarked.pop(ping_id, None)
+        await self._mark_sent()  # their messages went out: no one may send them again
         held = sorted(self._held)
         if held:
             await self.db.run(partial(repository.release, ping_ids=held))
@@ -147,7 +143,7 @@ class PingDelivery:
         except Exception:
             log.exception("could not decide a batch of %d pings; trying set by set", len(pings))
             decided = await self._decide_one_by_one(groups)
-        sent, missed = [], []
+        handled = 0
         for events, outputs in decided:
             for event, effects in zip(events, outputs, strict=True):
                 if self._abandon:  # ``stop`` gives the rest back for another process
@@ -156,19 +152,28 @@ class PingDelivery:
                 if isinstance(event, PingMissed):
                     log.warning("ping %s missed: it fell due more than %s ago", event.ping.id,
                                 self.grace)
-                    missed.append(event.ping.id)
-                else:
-                    sent.append(event.ping.id)
                 self._held.discard(event.ping.id)
                 self._sent_unmarked[event.ping.id] = "missed" if isinstance(
                     event, PingMissed) else "sent"
+                handled += 1
+                if len(self._sent_unmarked) >= self.mark_every:
+                    await self._mark_sent()
+        await self._mark_sent()
+        return handled
+
+    async def _mark_sent(self) -> None:
+        """Mark the pings whose messages went out. Done every ``mark_every`` pings, not once
+        a batch: a process killed mid-batch leaves at most that many sent-but-unmarked pings,
+        which another process sends again after the lease (the at-least-once window)."""
+        unmarked, self._sent_unmarked = self._sent_unmarked, {}
+        if not unmarked:
+            return
+        sent = [i for i, status in unmarked.items() if status == "sent"]
+        missed = [i for i, status in unmarked.items() if status == "missed"]
         await self.db.run(partial(repository.finish_all, sent=sent, missed=missed,
                                   now=self.clock.now()))
-        for ping_id in (*sent, *missed):
-            self._sent_unmarked.pop(ping_id, None)
         count_pings("delivered", len(sent))
         count_pings("missed", len(missed))
-        return len(sent) + len(missed)
 
     async def _decide_one_by_one(self, groups: list[list[Event]]
                                  ) -> list[tuple[list[Event], list[tuple]]]:
