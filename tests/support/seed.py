@@ -27,7 +27,8 @@ COMMITMENT = re.compile(r"c\d{5}x\d{3}")
 
 async def seed_checkins(url: str, *, sets: int, pings: int, platform: str = "slack",
                         workspace: str = "T1", now: datetime | None = None,
-                        due_within: timedelta = timedelta(minutes=10)) -> dict[str, str]:
+                        due_within: timedelta = timedelta(minutes=10),
+                        first_set: int = 0) -> dict[str, str]:
     """``sets`` sets of Slack (or ``platform``) members with ``pings`` check-in pings in all,
     due during the last ``due_within``; no quiet hours, so they go out whatever the hour.
     Returns commitment id → ping id (a check-in DM names its commitment in its buttons)."""
@@ -40,7 +41,7 @@ async def seed_checkins(url: str, *, sets: int, pings: int, platform: str = "sla
         per_set, extra = divmod(pings, sets)
         mapping: dict[str, str] = {}
         spread = due_within.total_seconds()
-        for s in range(sets):
+        for s in range(first_set, first_set + sets):
             set_id = f"set{s:05d}"
             users = [f"U{s:05d}N{i}" for i in range(MEMBERS_PER_SET)]
             keys = [f"{platform}:{workspace}:{user}" for user in users]
@@ -64,7 +65,7 @@ async def seed_checkins(url: str, *, sets: int, pings: int, platform: str = "sla
                 attendance=keys, bids=keys[:2], reviewees=[], presenter_index=1,
                 last_advance_at=made, last_advance_by=keys[0], ended_at=made,
                 summary="Summary"))
-            for c in range(per_set + (1 if s < extra else 0)):
+            for c in range(per_set + (1 if s - first_set < extra else 0)):
                 commitment_id = f"c{s:05d}x{c:03d}"
                 ping_id = f"p{s:05d}x{c:03d}"
                 owner = keys[c % MEMBERS_PER_SET]
