@@ -10,19 +10,26 @@ import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import ValidationError
 
 from adapters.console.app import ConsoleApp, ConsoleClock
 from adapters.console.outbox import ConsoleOutbox
 from bot import demo
+from bot.gateway import HeldByOneProcess, gateway_lock_name
 from bot.runtime import PlatformStartError, Runtime, build, configure_logging
 from bot.scheduler import PingScheduler
+from bot.web import WebServer, WebStartError
 from config.settings import Settings
 from storage.database import DatabaseError
+from storage.locks import ProcessLock
+
+if TYPE_CHECKING:
+    from adapters.discord.app import DiscordAdapter
 
 log = logging.getLogger("revans")
+STOP_SECONDS = 9.0  # SIGTERM to exit; platforms (Heroku) kill at 10 s
 
 NO_PLATFORM = """\
 revans run: no platform credentials are set, so there is nothing to connect to.
@@ -59,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             start = _start(args.start)
             return asyncio.run(run_console(settings, start, args.database_url))
         return run_demo(settings, args.database_url)
-    except (DatabaseError, PlatformStartError) as error:
+    except (DatabaseError, PlatformStartError, WebStartError) as error:
         print(f"revans: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -87,12 +94,15 @@ class Service(Protocol):
     async def stop(self) -> None: ...
 
 
-async def start_platform(name: str, settings: Settings, runtime: Runtime) -> Service:
-    """Start one platform's adapter; each lives in ``adapters/<name>/app.py``."""
+async def start_platform(name: str, settings: Settings, runtime: Runtime,
+                         web: WebServer | None = None) -> Service:
+    """Start one platform's adapter; each lives in ``adapters/<name>/app.py``. Slack over
+    HTTP adds its route to ``web`` when given, instead of serving on its own."""
     if name == "slack":
         from adapters.slack.app import start_slack
 
-        return await start_slack(settings, runtime)
+        return await start_slack(settings, runtime,
+                                 web_app=web.app if web is not None else None)
     if name == "discord":
         from adapters.discord.app import start_discord
 
@@ -106,7 +116,8 @@ async def run(settings: Settings) -> int:
         print(NO_PLATFORM, file=sys.stderr)
         return 1
     runtime = await build(settings)
-    scheduler = PingScheduler(runtime.delivery)
+    scheduler = PingScheduler(runtime.delivery, sweep_seconds=settings.ping_sweep_seconds)
+    web = WebServer(runtime.db, port=settings.port)
     services: list[Service] = []
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -114,21 +125,69 @@ async def run(settings: Settings) -> int:
         loop.add_signal_handler(signal_number, stop.set)
     try:
         for name in settings.platforms:
-            services.append(await start_platform(name, settings, runtime))
+            if name == "discord":
+                services.append(await _discord_held_by_one_process(settings, runtime))
+                continue
+            services.append(await start_platform(name, settings, runtime, web))
             log.info("%s adapter started", name)
+        await web.start()
         scheduler.start()
         log.info("revans is running (%s)", ", ".join(settings.platforms))
         await stop.wait()
         log.info("stopping")
     finally:
-        await scheduler.shutdown()
-        for service in reversed(services):
-            try:
-                await asyncio.wait_for(service.stop(), timeout=8)
-            except Exception:  # noqa: BLE001 - keep stopping the others
-                log.exception("a service did not stop cleanly")
-        await runtime.close()
+        await _stop(web, scheduler, services, runtime, loop.time() + STOP_SECONDS)
     return 0
+
+
+async def _discord_held_by_one_process(settings: Settings,
+                                       runtime: Runtime) -> HeldByOneProcess:
+    """Discord's gateway, connected only by the process holding the database lock for it."""
+    token = settings.discord_token
+    assert token is not None
+    lock = ProcessLock(runtime.db, gateway_lock_name("discord", token.get_secret_value()))
+
+    async def log_in() -> DiscordAdapter:
+        from adapters.discord.app import start_discord
+
+        return await start_discord(settings, runtime, gateway=False)
+
+    held = HeldByOneProcess("discord", lock, log_in)
+    try:
+        await held.begin()
+    except BaseException:
+        await lock.dispose()
+        raise
+    return held
+
+
+async def _stop(web: WebServer, scheduler: PingScheduler, services: list[Service],
+                runtime: Runtime, deadline: float) -> None:
+    """SIGTERM: take no new work (HTTP answers 503, Discord disconnects, no new ping batch),
+    finish what is in hand, give back claimed pings, and be gone before ``deadline``."""
+    loop = asyncio.get_running_loop()
+    web.stop_accepting()
+    scheduler.pause()  # no new jobs; shutting it down would cancel the batch in hand
+
+    async def stop_service(service: Service) -> None:
+        try:
+            await asyncio.wait_for(service.stop(), timeout=max(deadline - loop.time() - 1, 0.1))
+        except Exception:  # noqa: BLE001 - keep stopping the others
+            log.exception("a service did not stop cleanly")
+
+    async def stop_delivery() -> None:
+        try:
+            released = await runtime.delivery.stop(timeout=deadline - loop.time() - 1.5)
+        except Exception:  # noqa: BLE001 - the leases give the pings back anyway
+            log.exception("could not give back the claimed pings; their leases will")
+        else:
+            log.info("ping delivery stopped (%d given back)", released)
+
+    await asyncio.gather(stop_delivery(), *(stop_service(s) for s in reversed(services)))
+    await scheduler.shutdown()
+    await web.stop()
+    await runtime.close()
+    log.info("stopped")
 
 
 async def run_console(settings: Settings, start: datetime, database_url: str | None,

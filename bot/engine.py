@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,10 +32,11 @@ from bot.core.effects import (
     SchedulePing,
 )
 from bot.core.events import Event
-from bot.core.model import Context, Ping, ProgrammeState
+from bot.core.model import Context, Ping, ProgrammeState, SetState
 from bot.core.programme import DIGEST_PERIOD
 from bot.core.routing import join_code, needs_history, route
 from bot.core.step import step
+from bot.observability import EVENT_SECONDS, EVENTS_HANDLED, log_context, logging_context
 from storage import repository
 from storage.database import Database
 
@@ -77,10 +79,22 @@ class Engine:
     ping_listeners: list[Callable[[Sequence[Ping]], None]] = field(default_factory=list)
 
     async def handle(self, event: Event) -> tuple[Effect, ...]:
-        """Decide and commit ``event``, then carry out its outbound effects."""
-        results = await self.decide([event])
-        effects = results[0] if results else ()
-        await self.dispatch(effects)
+        """Decide and commit ``event``, then carry out its outbound effects.
+
+        Timed and counted for ``/metrics``; every log line on the way carries the event id,
+        the platform and (once known) the set.
+        """
+        where = getattr(event, "where", None)
+        started = time.perf_counter()
+        with logging_context(event_id=getattr(event, "event_id", "") or None,
+                             platform=where.platform if where is not None else None):
+            results = await self.decide([event])
+            effects = results[0] if results else ()
+            await self.dispatch(effects)
+            seconds = time.perf_counter() - started
+            log.info("handled %s: %d effects in %.1f ms", type(event).__name__, len(effects),
+                     seconds * 1000)
+        EVENT_SECONDS.observe(seconds)
         return effects
 
     async def decide(self, events: Sequence[Event]) -> list[tuple[Effect, ...]]:
@@ -95,28 +109,43 @@ class Engine:
         """Decide several groups of events (each group one set's) in one transaction: what
         ping delivery does with a claimed batch, to pay for one transaction, not hundreds.
         A version conflict (another transaction saved one of the sets first) decides again."""
-        for attempt in range(MAX_ATTEMPTS):
-            try:
-                return await self._decide_groups_once(groups)
-            except repository.VersionConflict:
-                log.info("version conflict, retrying", extra={"attempt": attempt + 1})
-                await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
-        raise RuntimeError("could not apply the events after repeated conflicts")
+        try:
+            for attempt in range(MAX_ATTEMPTS):
+                try:
+                    outputs, dropped = await self._decide_groups_once(groups)
+                except repository.VersionConflict:
+                    log.info("version conflict, retrying", extra={"attempt": attempt + 1})
+                    await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
+                    continue
+                for events in groups:
+                    for event in events:
+                        outcome = "duplicate" if id(event) in dropped else "decided"
+                        EVENTS_HANDLED.labels(type=type(event).__name__, outcome=outcome).inc()
+                return outputs
+            raise RuntimeError("could not apply the events after repeated conflicts")
+        except Exception:
+            for events in groups:
+                for event in events:
+                    EVENTS_HANDLED.labels(type=type(event).__name__, outcome="failed").inc()
+            raise
 
     async def _decide_groups_once(self, groups: Sequence[Sequence[Event]]
-                                  ) -> list[list[tuple[Effect, ...]]]:
+                                  ) -> tuple[list[list[tuple[Effect, ...]]], set[int]]:
+        """One attempt; also returns the ``id()`` of the events dropped as platform retries."""
         new_pings: list[Ping] = []
+        dropped: set[int] = set()
 
         def work(session: Session) -> list[list[tuple[Effect, ...]]]:
-            return [self._decide_in(session, events, new_pings) for events in groups]
+            return [self._decide_in(session, events, new_pings, dropped) for events in groups]
 
         outputs = await self.db.run(work)
         for listener in self.ping_listeners:
             listener(new_pings)
-        return outputs
+        return outputs, dropped
 
     def _decide_in(self, session: Session, events: Sequence[Event],
-                   new_pings: list[Ping]) -> list[tuple[Effect, ...]]:
+                   new_pings: list[Ping], dropped: set[int] | None = None
+                   ) -> list[tuple[Effect, ...]]:
         """The transaction itself (in a database worker thread): dedupe, load, step, save."""
         now = self.clock.now()
         fresh = []
@@ -124,6 +153,8 @@ class Engine:
             key = dedupe_key(event)
             if key is not None and not repository.remember_event(session, key, now):
                 log.info("dropped a retried event", extra={"event_key": key})
+                if dropped is not None:
+                    dropped.add(id(event))
                 continue
             fresh.append(event)
         if not fresh:
@@ -144,6 +175,9 @@ class Engine:
                 else:
                     raise TypeError(f"unknown effect type: {type(effect).__name__}")
             outputs.append(tuple(outbound))
+        context = log_context.get()
+        if context is not None and isinstance(state, SetState):  # a set made by this event
+            context.setdefault("set_id", state.set.id)
         if isinstance(state, ProgrammeState):
             repository.save_programme(session, loaded, state)  # type: ignore[arg-type]
         elif state is not None:
@@ -157,6 +191,9 @@ class Engine:
         target = repository.find_target(session, route(events[0]))
         if target is None:
             return None
+        context = log_context.get()
+        if context is not None:  # set by ``handle`` for one event: name its set in the logs
+            context[f"{target.kind}_id"] = target.id
         if target.kind == "programme":
             return repository.load_programme(session, target.id, since=now - DIGEST_PERIOD)
         return repository.load(

@@ -38,11 +38,21 @@ async def build(settings: Settings, *, clock: Clock | None = None,
         raise
     engine = Engine(db=db, clock=clock or SystemClock(),
                     default_timezone=settings.default_timezone)
-    delivery = PingDelivery(engine, grace=timedelta(hours=settings.ping_grace_hours))
+    delivery = PingDelivery(engine, grace=timedelta(hours=settings.ping_grace_hours),
+                            lease=timedelta(seconds=settings.ping_lease_seconds))
     return Runtime(db=db, engine=engine, delivery=delivery)
 
 
 def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """Text lines for a terminal; JSON lines (``LOG_FORMAT=json``) for a log pipeline, each
+    with the event id, set and platform of the event being handled."""
+    if settings.log_format == "json":
+        from bot.observability import JsonLines
+
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonLines())
+        logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
+    else:
+        logging.basicConfig(level=settings.log_level,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)

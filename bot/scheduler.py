@@ -8,6 +8,7 @@ next sweep so that stage timers fire on the second.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -20,21 +21,32 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.core.events import Event, PingDue, PingMissed
 from bot.core.model import Ping
 from bot.engine import Engine
+from bot.observability import count_pings
 from storage import repository
 from storage.database import Database
 
 log = logging.getLogger("revans.scheduler")
 LEASE = timedelta(seconds=30)
 DEFAULT_GRACE = timedelta(hours=12)
+MARK_EVERY = 25  # pings sent before their rows are marked (bounds what a crash can repeat)
 
 
 class PingDelivery:
     def __init__(self, engine: Engine, *, grace: timedelta = DEFAULT_GRACE,
-                 lease: timedelta = LEASE, batch: int = 500) -> None:
+                 lease: timedelta = LEASE, batch: int = 500, mark_every: int = MARK_EVERY
+                 ) -> None:
         self.engine = engine
         self.grace = grace
         self.lease = lease
         self.batch = batch
+        self.mark_every = mark_every
+        self.stopping = False
+        self._abandon = False  # stopping and out of time: send nothing more
+        self._held: set[str] = set()  # claimed by this process, effects not yet sent
+        self._sent_unmarked: dict[str, str] = {}  # effects sent, row not yet marked: status
+        self._busy = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     @property
     def clock(self):  # noqa: ANN201 - the engine's clock
@@ -46,21 +58,70 @@ class PingDelivery:
 
     async def deliver(self, ping_id: str) -> int:
         """Deliver one ping if it is due and unclaimed (an APScheduler date job)."""
-        now = self.clock.now()
-        ping = await self.db.run(partial(repository.claim, ping_id=ping_id, now=now,
-                                         lease_until=now + self.lease))
-        return await self._deliver([ping] if ping else [], now)
+        if self.stopping:
+            return 0
+        self._begin()
+        try:
+            now = self.clock.now()
+            retried: list[str] = []
+            ping = await self.db.run(partial(repository.claim, ping_id=ping_id, now=now,
+                                             lease_until=now + self.lease, retried=retried))
+            count_pings("retried", len(retried))
+            return await self._deliver([ping] if ping else [], now)
+        finally:
+            self._end()
 
     async def run_due(self) -> int:
-        """Deliver everything due now, in batches; returns how many pings were handled."""
+        """Deliver everything due now, in batches; returns how many pings were handled.
+        Once ``stop`` is called no further batch is claimed."""
         total = 0
-        while True:
-            now = self.clock.now()
-            claimed = await self.db.run(partial(
-                repository.claim_due, now=now, lease_until=now + self.lease, limit=self.batch))
-            if not claimed:
-                return total
-            total += await self._deliver(claimed, now)
+        self._begin()
+        try:
+            while not self.stopping:
+                now = self.clock.now()
+                retried: list[str] = []
+                claimed = await self.db.run(partial(
+                    repository.claim_due, now=now, lease_until=now + self.lease,
+                    limit=self.batch, retried=retried))
+                count_pings("retried", len(retried))
+                if not claimed:
+                    break
+                total += await self._deliver(claimed, now)
+            return total
+        finally:
+            self._end()
+
+    def _begin(self) -> None:
+        self._busy += 1
+        self._idle.clear()
+
+    def _end(self) -> None:
+        self._busy -= 1
+        if self._busy == 0:
+            self._idle.set()
+
+    async def stop(self, timeout: float) -> int:
+        """Claim nothing more, let the batch in hand finish for up to ``timeout`` seconds, then
+        give back whatever this process still holds (another process sends it at once, not
+        after the lease). Returns how many pings were given back."""
+        self.stopping = True
+        try:
+            await asyncio.wait_for(self._idle.wait(), max(timeout - 1, 0))
+        except TimeoutError:
+            log.warning("out of time: the pings not yet sent are given back")
+            self._abandon = True  # the message being sent now is the last one
+            try:
+                await asyncio.wait_for(self._idle.wait(), 1)
+            except TimeoutError:
+                log.warning("stopping with a ping still being sent")
+        await self._mark_sent()  # their messages went out: no one may send them again
+        held = sorted(self._held)
+        if held:
+            await self.db.run(partial(repository.release, ping_ids=held))
+            count_pings("released", len(held))
+            self._held.difference_update(held)
+            log.info("released %d claimed pings", len(held))
+        return len(held)
 
     async def _deliver(self, pings: Sequence[Ping], now: datetime) -> int:
         """Decide a claimed batch (one transaction), send what it says, then mark it done.
@@ -68,6 +129,7 @@ class PingDelivery:
         A ping is marked sent only after its effects went out: a crash in between leaves it
         claimed, and another process sends it again when the lease runs out (at least once).
         """
+        self._held.update(p.id for p in pings)
         by_set: dict[str, list[Ping]] = defaultdict(list)
         for ping in sorted(pings, key=lambda p: p.due_at):
             by_set[ping.set_id].append(ping)
@@ -81,19 +143,37 @@ class PingDelivery:
         except Exception:
             log.exception("could not decide a batch of %d pings; trying set by set", len(pings))
             decided = await self._decide_one_by_one(groups)
-        sent, missed = [], []
+        handled = 0
         for events, outputs in decided:
             for event, effects in zip(events, outputs, strict=True):
+                if self._abandon:  # ``stop`` gives the rest back for another process
+                    break
                 await self.engine.dispatch(effects)
                 if isinstance(event, PingMissed):
                     log.warning("ping %s missed: it fell due more than %s ago", event.ping.id,
                                 self.grace)
-                    missed.append(event.ping.id)
-                else:
-                    sent.append(event.ping.id)
+                self._held.discard(event.ping.id)
+                self._sent_unmarked[event.ping.id] = "missed" if isinstance(
+                    event, PingMissed) else "sent"
+                handled += 1
+                if len(self._sent_unmarked) >= self.mark_every:
+                    await self._mark_sent()
+        await self._mark_sent()
+        return handled
+
+    async def _mark_sent(self) -> None:
+        """Mark the pings whose messages went out. Done every ``mark_every`` pings, not once
+        a batch: a process killed mid-batch leaves at most that many sent-but-unmarked pings,
+        which another process sends again after the lease (the at-least-once window)."""
+        unmarked, self._sent_unmarked = self._sent_unmarked, {}
+        if not unmarked:
+            return
+        sent = [i for i, status in unmarked.items() if status == "sent"]
+        missed = [i for i, status in unmarked.items() if status == "missed"]
         await self.db.run(partial(repository.finish_all, sent=sent, missed=missed,
                                   now=self.clock.now()))
-        return len(sent) + len(missed)
+        count_pings("delivered", len(sent))
+        count_pings("missed", len(missed))
 
     async def _decide_one_by_one(self, groups: list[list[Event]]
                                  ) -> list[tuple[list[Event], list[tuple]]]:
@@ -106,6 +186,8 @@ class PingDelivery:
                 ids = [e.ping.id for e in events]  # type: ignore[union-attr]
                 log.exception("could not decide pings %s; released for a later try", ids)
                 await self.db.run(partial(repository.release, ping_ids=ids))
+                self._held.difference_update(ids)
+                count_pings("released", len(ids))
         return decided
 
 
@@ -179,6 +261,11 @@ class PingScheduler:
         self.scheduler.add_job(self.delivery.deliver, "date", run_date=due, args=[ping_id],
                                id=f"ping:{ping_id}", replace_existing=True,
                                misfire_grace_time=int(self.delivery.grace.total_seconds()))
+
+    def pause(self) -> None:
+        """Fire no more jobs; the ones running go on (``shutdown`` would cancel them)."""
+        if self.scheduler.running:
+            self.scheduler.pause()
 
     async def shutdown(self) -> None:
         if self.scheduler.running:

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: str = "text"
     ping_grace_hours: float = Field(default=12.0, gt=0)
+    # How often each process looks for due pings it has no timer for (added by another
+    # process, or due while it was down), and how long a claim lasts before another process
+    # may take the ping over from a claimer that died.
+    ping_sweep_seconds: float = Field(default=60.0, gt=0)
+    ping_lease_seconds: float = Field(default=30.0, gt=0, le=30)
 
     @field_validator("default_timezone")
     @classmethod
@@ -61,6 +66,14 @@ class Settings(BaseSettings):
         if upper not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return upper
+
+    @field_validator("log_format")
+    @classmethod
+    def _format(cls, value: str) -> str:
+        lower = value.lower()
+        if lower not in ("text", "json"):
+            raise ValueError("LOG_FORMAT must be text or json")
+        return lower
 
     @property
     def guild_ids(self) -> list[int]:

@@ -13,6 +13,7 @@ PostgreSQL in any of its spellings, Heroku's ``postgres://`` included.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -77,15 +78,20 @@ class Database:
         check_sqlite_path(self.url)
         self.is_sqlite = self.url.startswith("sqlite")
         self.engine = _sqlite_engine(self.url) if self.is_sqlite else create_sync_engine(
-            self.url, pool_pre_ping=True, pool_size=8, max_overflow=4)
+            self.url, pool_pre_ping=True, pool_size=8, max_overflow=4,
+            connect_args={"connect_timeout": 5})
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._executor = ThreadPoolExecutor(max_workers=1 if self.is_sqlite else 8,
                                             thread_name_prefix="revans-db")
 
     async def run(self, work: Callable[[Session], T]) -> T:
-        """Run ``work(session)`` in one transaction, in a worker thread; commit if it returns."""
+        """Run ``work(session)`` in one transaction, in a worker thread; commit if it returns.
+
+        The caller's context variables go along, so log lines from the transaction carry the
+        event they belong to."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._transaction, work)
+        context = contextvars.copy_context()
+        return await loop.run_in_executor(self._executor, context.run, self._transaction, work)
 
     def _transaction(self, work: Callable[[Session], T]) -> T:
         with self.sessions.begin() as session:
@@ -131,6 +137,9 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def _upgrade(connection: Connection) -> None:
+    from storage.locks import serialise_migrations
+
+    serialise_migrations(connection)
     command.upgrade(alembic_config(connection), "head")
 
 

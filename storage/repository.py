@@ -595,14 +595,21 @@ def defer_ping(session: Session, ping_id: str, until: datetime) -> None:
 
 
 def claim(session: Session, ping_id: str, now: datetime,
-                lease_until: datetime) -> Ping | None:
-    """Take a due ping for delivery; ``None`` if it is not due or someone else holds it."""
+                lease_until: datetime, retried: list[str] | None = None) -> Ping | None:
+    """Take a due ping for delivery; ``None`` if it is not due or someone else holds it.
+
+    A ping taken back from a claimer whose lease ran out is added to ``retried``."""
+    if retried is not None:
+        before = session.execute(select(PingRow.status).where(PingRow.id == ping_id)
+                                 .with_for_update()).scalar_one_or_none()
     result = session.execute(
         update(PingRow)
         .where(PingRow.id == ping_id, PingRow.due_at <= now, _claimable(now))
         .values(status="sending", claimed_until=lease_until, attempts=PingRow.attempts + 1))
     if result.rowcount != 1:
         return None
+    if retried is not None and before == "sending":
+        retried.append(ping_id)
     row = session.get(PingRow, ping_id, populate_existing=True)
     return ping_from_row(row) if row is not None else None
 
@@ -635,17 +642,21 @@ def release(session: Session, ping_ids: Sequence[str]) -> None:
 
 
 def claim_due(session: Session, now: datetime, lease_until: datetime,
-                    limit: int) -> list[Ping]:
+                    limit: int, retried: list[str] | None = None) -> list[Ping]:
     """Claim up to ``limit`` due pings at once, oldest first.
 
     On PostgreSQL the rows are picked ``FOR UPDATE SKIP LOCKED``, so several processes claim
-    disjoint batches; SQLite (one writer at a time) ignores the clause.
+    disjoint batches; SQLite (one writer at a time) ignores the clause. Pings taken back from
+    a claimer whose lease ran out (it died, or hung) are added to ``retried``.
     """
-    due = (select(PingRow.id).where(PingRow.due_at <= now, _claimable(now))
+    due = (select(PingRow.id, PingRow.status).where(PingRow.due_at <= now, _claimable(now))
            .order_by(PingRow.due_at).limit(limit).with_for_update(skip_locked=True))
-    ids = (session.execute(due)).scalars().all()
-    if not ids:
+    picked = session.execute(due).all()
+    if not picked:
         return []
+    ids = [row.id for row in picked]
+    if retried is not None:
+        retried.extend(row.id for row in picked if row.status == "sending")
     rows = session.execute(
         update(PingRow).where(PingRow.id.in_(ids), _claimable(now))
         .values(status="sending", claimed_until=lease_until, attempts=PingRow.attempts + 1)

@@ -89,13 +89,25 @@ class DiscordAdapter:
         self.outbox = DiscordOutbox(self.client, self.runtime.engine, self.inbound)
         self._task: asyncio.Task[None] | None = None
 
-    async def start(self) -> None:
+    async def start(self, *, gateway: bool = True) -> None:
+        """Log in (REST: enough to send) and, with ``gateway``, connect to receive events.
+        Of several processes only one holds the gateway; the others send over REST only."""
         token = self.settings.discord_token
         if token is None:
             raise ValueError("DISCORD_TOKEN is not set")
         self.runtime.engine.outboxes[PLATFORM] = self.outbox
         await self.client.login(token.get_secret_value())
-        self._task = asyncio.create_task(self._connect(), name="revans-discord")
+        if gateway:
+            self.connect_gateway()
+
+    def connect_gateway(self) -> None:
+        """Open the gateway connection (events in), once."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._connect(), name="revans-discord")
+
+    @property
+    def gateway_connected(self) -> bool:
+        return self._task is not None
 
     async def _connect(self) -> None:
         try:
@@ -223,7 +235,8 @@ def reset_test_seam() -> None:
 
 async def start_discord(settings: Settings, runtime: Runtime, *,
                         guild_ready_timeout: float = 2.0,
-                        defer_after: float = DEFER_AFTER) -> DiscordAdapter:
+                        defer_after: float = DEFER_AFTER,
+                        gateway: bool = True) -> DiscordAdapter:
     """Log in, register commands and connect in the running loop; returns the adapter to stop.
 
     Raises ``DiscordStartError`` naming the setting when Discord refuses the token or cannot
@@ -238,7 +251,7 @@ async def start_discord(settings: Settings, runtime: Runtime, *,
     adapter = DiscordAdapter(settings, runtime, guild_ready_timeout=guild_ready_timeout,
                              defer_after=defer_after)
     try:
-        await adapter.start()
+        await adapter.start(gateway=gateway)
     except discord.LoginFailure as error:
         await adapter.stop()
         raise DiscordStartError(f"Discord refused the bot token (DISCORD_TOKEN): {error}. "

@@ -30,6 +30,7 @@ from adapters.discord.render import (
 from bot.core.cards import Card
 from bot.core.effects import DirectMessage, Effect, OpenForm, Post, Update, Whisper
 from bot.core.refs import ChannelRef, UserRef
+from bot.observability import count_platform_error
 from storage import repository
 
 if TYPE_CHECKING:
@@ -64,7 +65,11 @@ class DiscordOutbox:
         handler = self._handlers.get(type(effect))
         if handler is None:
             raise TypeError(f"the Discord outbox cannot carry out {type(effect).__name__}")
-        await handler(effect)
+        try:
+            await handler(effect)
+        except discord.HTTPException as error:  # not handled on the way: counted, then logged
+            _count(error)
+            raise
 
     # ------------------------------------------------------------------ effects
 
@@ -82,6 +87,7 @@ class DiscordOutbox:
                 if await turn.answer_first(messages):
                     return
             except discord.HTTPException as error:
+                _count(error)
                 log.warning("could not answer a command with its post (%s); posting it", error)
         await self._send_channel(effect.where, messages)
 
@@ -112,6 +118,7 @@ class DiscordOutbox:
                 log.info("card %s in %s is gone; posting it again", effect.card.slot,
                          effect.where.key)
             except discord.HTTPException as error:
+                _count(error)
                 self._log_channel_error(effect.where, error)
                 await self._tell_permissions(error)
                 return
@@ -131,6 +138,7 @@ class DiscordOutbox:
                     allowed_mentions=kwargs["allowed_mentions"],
                     view=build_view(outgoing.buttons))
             except discord.HTTPException as error:
+                _count(error)
                 log.warning("could not edit the card through the click (%s); editing it", error)
                 return False
             return True
@@ -157,6 +165,7 @@ class DiscordOutbox:
                         await turn.interaction.response.send_modal(modal)
                         return
                     except discord.HTTPException as error:
+                        _count(error)
                         log.error("could not open the form %s: %s", effect.form.id, error)
                     finally:
                         modal.stop()  # the submission is read in ``Inbound.interaction``
@@ -181,6 +190,7 @@ class DiscordOutbox:
             try:
                 sent = await self._send(channel, outgoing)
             except discord.HTTPException as error:
+                _count(error)
                 self._log_channel_error(where, error)
                 await self._tell_permissions(error)
                 return first
@@ -212,6 +222,7 @@ class DiscordOutbox:
                                         filename=attachment.filename)
                 await self._send(channel, outgoing, file)
         except discord.Forbidden as error:
+            _count(error)
             if error.code == DMS_CLOSED_CODE or error.code in MISSING_PERMISSIONS_CODES:
                 log.warning("DMs to user %s are closed (Discord %s); check-ins stay stored for "
                             "the next review, and the member is told next time they act",
@@ -220,6 +231,7 @@ class DiscordOutbox:
             else:
                 log.error("could not DM user %s: %s", user.id, error)
         except discord.HTTPException as error:
+            _count(error)
             log.error("could not DM user %s: %s", user.id, error)
 
     async def _pace_dms(self) -> None:
@@ -235,6 +247,7 @@ class DiscordOutbox:
         try:
             await call
         except discord.HTTPException as error:
+            _count(error)
             log.error("could not answer an interaction in %s: %s", where.key, error)
 
     @staticmethod
@@ -271,3 +284,8 @@ class DiscordOutbox:
     async def _remember(self, where: ChannelRef, slot: str, message_id: int) -> None:
         await self.engine.db.run(partial(repository.put_slot, channel_key=where.key, slot=slot,
                                          message_id=str(message_id)))
+
+
+def _count(error: discord.HTTPException) -> None:
+    """Count a Discord API error for ``/metrics`` by its JSON code (or HTTP status)."""
+    count_platform_error("discord", error.code or error.status)

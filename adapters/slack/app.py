@@ -165,6 +165,12 @@ class SlackService:
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
 
+    def attach(self, server: web.Application) -> None:
+        """Add ``/slack/events`` to a server someone else runs (``revans run``'s one server,
+        which also answers ``/healthz`` and ``/metrics``)."""
+        server.router.add_post(EVENTS_PATH, self._http_events)
+        log.info("Slack over HTTP at %s", EVENTS_PATH)
+
     async def serve_http(self, host: str, port: int) -> None:
         """Serve Bolt on ``host:port`` at ``/slack/events`` (port 0: any free port)."""
         server = web.Application()
@@ -335,8 +341,10 @@ def _seed_authorization(app: AsyncApp, identity: AsyncSlackResponse) -> None:
 
 
 async def start_slack(settings: Settings, runtime: Runtime, *, host: str = "0.0.0.0",
-                      port: int | None = None) -> SlackService:
-    """Start Slack: Socket Mode when ``SLACK_APP_TOKEN`` is set, else HTTP on ``PORT``.
+                      port: int | None = None,
+                      web_app: web.Application | None = None) -> SlackService:
+    """Start Slack: Socket Mode when ``SLACK_APP_TOKEN`` is set, else HTTP on ``PORT`` (or,
+    given ``web_app``, as a route on that server, which the caller starts).
 
     Checks the bot token first (``auth.test``), so a wrong token is a clear error at start.
     """
@@ -370,6 +378,8 @@ async def start_slack(settings: Settings, runtime: Runtime, *, host: str = "0.0.
     try:
         if settings.slack_app_token is not None:
             await service.connect_socket_mode(settings.slack_app_token.get_secret_value())
+        elif web_app is not None:
+            service.attach(web_app)
         else:
             await service.serve_http(host, settings.port if port is None else port)
     except SlackStartError as error:

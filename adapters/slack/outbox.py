@@ -24,6 +24,7 @@ from bot.core.cards import Card
 from bot.core.effects import DirectMessage, Effect, OpenForm, Post, Update, Whisper
 from bot.core.messages import t
 from bot.core.refs import ChannelRef, UserRef, escape
+from bot.observability import count_platform_error
 from storage import repository
 from storage.database import Database
 
@@ -73,8 +74,10 @@ class SlackOutbox:
         try:
             await handler(effect)
         except SlackApiError as error:
+            count_platform_error("slack", _code(error))
             await self._failed(effect, _code(error))
         except SlackRequestError as error:
+            count_platform_error("slack", "request_failed")
             log.warning("slack request failed for %s: %s", type(effect).__name__, error)
 
     # ------------------------------------------------------------ effects
@@ -108,6 +111,7 @@ class SlackOutbox:
                 except SlackApiError as error:
                     if _code(error) not in STALE_MESSAGE:
                         raise
+                    count_platform_error("slack", _code(error))
                     log.info("slot %s in %s could not be edited (%s); posting it anew",
                              card.slot, where.channel, _code(error))
             ts = await self._post_card(where.channel, card)
@@ -158,6 +162,8 @@ class SlackOutbox:
             return
         except (SlackApiError, SlackRequestError) as error:
             reason = _code(error) if isinstance(error, SlackApiError) else str(error)
+            count_platform_error("slack", _code(error) if isinstance(error, SlackApiError)
+                                 else "request_failed")
             log.warning("file upload of %s failed (%s); sending it as messages", filename,
                         reason)
         await self._say(channel, render.SlackMessage(text=escape(filename), blocks=[
@@ -178,6 +184,7 @@ class SlackOutbox:
         except SlackApiError as error:
             if _code(error) not in ("expired_trigger_id", "invalid_trigger_id"):
                 raise
+            count_platform_error("slack", _code(error))
             log.warning("form %s for %s not opened: %s", effect.form.id, effect.user.id,
                         _code(error))
             await self._tell(effect.where, effect.user, t("platform.form_too_late"))
