@@ -133,10 +133,12 @@ class PingDelivery:
         by_set: dict[str, list[Ping]] = defaultdict(list)
         for ping in sorted(pings, key=lambda p: p.due_at):
             by_set[ping.set_id].append(ping)
+        # Sets in id order: two processes deciding overlapping batches then lock the set rows
+        # in the same order (one waits for the other) instead of deadlocking.
         groups: list[list[Event]] = [
             [PingMissed(ping=p) if now - p.due_at > self.grace else PingDue(ping=p)
-             for p in set_pings]
-            for set_pings in by_set.values()
+             for p in by_set[set_id]]
+            for set_id in sorted(by_set)
         ]
         try:
             decided = list(zip(groups, await self.engine.decide_many(groups), strict=True))

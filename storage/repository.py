@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -648,12 +648,27 @@ def claim_due(session: Session, now: datetime, lease_until: datetime,
     On PostgreSQL the rows are picked ``FOR UPDATE SKIP LOCKED``, so several processes claim
     disjoint batches; SQLite (one writer at a time) ignores the clause. Pings taken back from
     a claimer whose lease ran out (it died, or hung) are added to ``retried``.
+
+    The other due pings of the sets picked come along (beyond ``limit``), so each set is
+    decided once a batch: with thousands of sets due together (a backlog, a busy hour) the
+    oldest-first cut would otherwise split a set over several batches, and each piece costs
+    a load and a save of the whole set.
     """
-    due = (select(PingRow.id, PingRow.status).where(PingRow.due_at <= now, _claimable(now))
+    due = (select(PingRow.id, PingRow.status, PingRow.set_id)
+           .where(PingRow.due_at <= now, _claimable(now))
            .order_by(PingRow.due_at).limit(limit).with_for_update(skip_locked=True))
     picked = session.execute(due).all()
     if not picked:
         return []
+    set_ids = _sets_to_claim(session, sorted({row.set_id for row in picked}))
+    picked = [row for row in picked if row.set_id in set_ids]
+    if not picked:
+        return []
+    same_sets = (select(PingRow.id, PingRow.status, PingRow.set_id)
+                 .where(PingRow.set_id.in_(set_ids), PingRow.due_at <= now, _claimable(now),
+                        PingRow.id.not_in([row.id for row in picked]))
+                 .with_for_update(skip_locked=True))
+    picked.extend(session.execute(same_sets).all())
     ids = [row.id for row in picked]
     if retried is not None:
         retried.extend(row.id for row in picked if row.status == "sending")
@@ -663,6 +678,24 @@ def claim_due(session: Session, now: datetime, lease_until: datetime,
         .returning(PingRow.id, PingRow.kind, PingRow.set_id, PingRow.due_at, PingRow.user_key,
                    PingRow.commitment_id, PingRow.meeting_id, PingRow.stage, PingRow.seq))
     return sorted((ping_from_row(row) for row in rows), key=lambda p: (p.due_at, p.id))
+
+
+_SET_CLAIMS = 7  # the advisory lock class for claiming a set's pings (see _sets_to_claim)
+
+
+def _sets_to_claim(session: Session, set_ids: list[str]) -> set[str]:
+    """The sets this claim may take, in full. On PostgreSQL two processes claiming at the same
+    moment could otherwise split one set's due pings between them and then both decide that
+    set (a version conflict, a batch decided twice); a transaction-scoped advisory lock per
+    set leaves each set to one of them (the other's share stays pending for its next claim).
+    SQLite has one writer at a time: no one to share with."""
+    if session.get_bind().dialect.name != "postgresql":
+        return set(set_ids)
+    got = session.execute(
+        text("SELECT s FROM unnest(CAST(:sets AS text[])) AS s "
+             "WHERE pg_try_advisory_xact_lock(:kind, hashtext(s))"),
+        {"sets": set_ids, "kind": _SET_CLAIMS}).scalars().all()
+    return set(got)
 
 
 def upcoming_pings(session: Session, now: datetime,

@@ -3,7 +3,9 @@ freed when the holder lets go; on SQLite (one process by design) always held."""
 
 from __future__ import annotations
 
-from storage.database import Database
+import asyncio
+
+from storage.database import Database, upgrade
 from storage.locks import ProcessLock
 
 
@@ -29,3 +31,15 @@ async def test_one_holder_at_a_time(database_url: str) -> None:
             await lock.dispose()
         await first_db.dispose()
         await second_db.dispose()
+
+
+async def test_two_processes_starting_together_migrate_once(database_url: str) -> None:
+    """Two fresh processes upgrade the same empty database at the same moment: on PostgreSQL
+    the second waits for the first (an advisory transaction lock), then finds nothing to do."""
+    first, second = Database(database_url), Database(database_url)
+    try:
+        await asyncio.gather(upgrade(first), upgrade(second))
+        await upgrade(first)  # and again: nothing to do
+    finally:
+        await first.dispose()
+        await second.dispose()
