@@ -57,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"revans: a setting is wrong:\n{error}", file=sys.stderr)
         return 2
     configure_logging(settings)
+    if args.command in ("console", "demo") and "log_level" not in settings.model_fields_set:
+        logging.getLogger().setLevel(logging.WARNING)  # the transcript is the output
     try:
         if args.command == "run":
             return asyncio.run(run(settings))

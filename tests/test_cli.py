@@ -66,3 +66,9 @@ def test_migrate_creates_the_schema_and_says_so(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "the database is up to date" in result.stdout
     assert (tmp_path / "fresh.db").exists()
+
+
+def test_the_demo_keeps_routine_log_lines_out_of_the_transcript(tmp_path: Path) -> None:
+    result = revans("demo", cwd=tmp_path)
+    assert result.returncode == 0
+    assert " INFO " not in result.stderr and " INFO " not in result.stdout
