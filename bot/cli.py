@@ -132,7 +132,13 @@ async def run(settings: Settings) -> int:
                 continue
             services.append(await start_platform(name, settings, runtime, web))
             log.info("%s adapter started", name)
-        await web.start()
+        try:
+            await web.start()
+        except WebStartError:
+            if "slack" in settings.platforms and not settings.slack_app_token:
+                raise  # Slack over HTTP cannot work without its port
+            log.warning("PORT %s is taken: /healthz and /metrics are not served, the bot runs "
+                        "on", settings.port)
         scheduler.start()
         log.info("revans is running (%s)", ", ".join(settings.platforms))
         await stop.wait()

@@ -51,3 +51,34 @@ async def test_revans_run_serves_discord_until_sigterm(fake: FakeDiscord, tmp_pa
         output, _ = await asyncio.wait_for(process.communicate(), timeout=20)
     assert process.returncode == 0, output.decode()
     assert b"discord adapter started" in output
+
+
+async def test_a_taken_port_does_not_stop_a_discord_only_bot(fake: FakeDiscord,
+                                                             tmp_path: Path) -> None:
+    """Discord needs no HTTP: with PORT taken, /healthz is not served but the bot runs."""
+    import socket
+
+    blocker = socket.socket()
+    blocker.bind(("0.0.0.0", 0))
+    blocker.listen()
+    port = blocker.getsockname()[1]
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SLACK_", "DISCORD_")) and k != "DATABASE_URL"}
+    env.update(DISCORD_TOKEN="fake-token", DISCORD_API_BASE=fake.api_base,
+               DISCORD_GATEWAY_URL=fake.gateway_url, DISCORD_GUILD_IDS=str(GUILD_ID),
+               DATABASE_URL=f"sqlite:///{tmp_path}/run.db", PORT=str(port),
+               PYTHONPATH=str(ROOT), LOG_LEVEL="INFO")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    try:
+        await _until(fake.identified.is_set, 30, "the bot to identify")
+        token = await fake.slash(ALICE, CHANNEL_ID, "create", name="Portless")
+        await _until(lambda: fake.callback_for(token) is not None, 10, "the answer")
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=20)
+        blocker.close()
+    assert process.returncode == 0, output.decode()
+    assert f"PORT {port} is taken".encode() in output
