@@ -109,7 +109,7 @@ VERBS: tuple[Verb, ...] = (
         _text("note", "A few words (optional)", required=False),
     )),
     Verb(("quiet",), "Your quiet hours (no check-ins then), or off", (
-        _text("hours", "HH:MM-HH:MM in your time zone, e.g. 20:00-08:00, or off"),
+        _text("hours", "HH:MM-HH:MM [Area/City], e.g. 20:00-08:00 Europe/Paris, or off"),
     )),
     Verb(("timezone",), "The set's time zone (facilitator)", (
         _text("zone", "Area/City, e.g. Europe/London"),

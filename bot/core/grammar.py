@@ -118,6 +118,7 @@ class ProgressAnswer:
 @dataclass(frozen=True, slots=True)
 class Quiet:
     hours: QuietHours | None  # None: quiet hours off
+    zone: str | None = None  # the member's own time zone, if they named one
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,12 +379,17 @@ def _progress(verb: str, rest: str) -> ProgressAnswer:
 
 
 def _quiet(verb: str, rest: str) -> Quiet:
+    """``22:00-07:00``, ``22:00-07:00 Europe/Paris`` (your own zone, kept), or ``off``."""
     if rest.lower() == "off":
         return Quiet(hours=None)
+    hours, _, zone = rest.partition(" ")
     try:
-        return Quiet(hours=timeparse.parse_quiet(rest))
+        parsed = timeparse.parse_quiet(hours)
+        if zone.strip():
+            timeparse.zone(zone.strip())
     except timeparse.TimeFormatError as error:
         raise ParseError(verb, error.key) from None
+    return Quiet(hours=parsed, zone=zone.strip() or None)
 
 
 def _timezone(verb: str, rest: str) -> Timezone:

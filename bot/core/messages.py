@@ -34,7 +34,7 @@ ENGLISH: dict[str, str] = {
     "usage.timebox": "/set timebox <stage> <minutes> | auto on|off",
     "usage.facilitator": "/set facilitator <@member>",
     "usage.progress": "/set progress <on-track|stuck|done|snooze> [note]",
-    "usage.quiet": "/set quiet <HH:MM-HH:MM>|off",
+    "usage.quiet": "/set quiet <HH:MM-HH:MM> [Area/City] | off",
     "usage.timezone": "/set timezone <Area/City>",
     "usage.export": "/set export",
     "usage.forget-me": "/set forget-me",
@@ -71,7 +71,8 @@ ENGLISH: dict[str, str] = {
                     "time is up (facilitator)",
     "help.facilitator": "hand the facilitator role on (facilitator)",
     "help.progress": "answer a check-in: on-track, stuck, done or snooze",
-    "help.quiet": "your quiet hours (no check-ins then), or off",
+    "help.quiet": "your quiet hours (no check-ins then), in your own time zone if you name it "
+                  "(e.g. `22:00-07:00 Europe/Paris`; default: the set's), or off",
     "help.timezone": "the set's time zone (facilitator)",
     "help.export": "your own record, as a Markdown file by DM",
     "help.forget-me": "erase what you said in this set; counts stay",

@@ -177,6 +177,8 @@ def set_checkins(state: SetState, event: Interactive, command: grammar.Checkins,
 def set_quiet(state: SetState, event: Interactive, command: grammar.Quiet,
               ctx: Context) -> Result:
     profile = replace(state.profile(event.user), quiet=command.hours)
+    if command.zone:
+        profile = replace(profile, timezone=command.zone)
     state = replace(state, profiles={**state.profiles, event.user.key: profile})
     if command.hours is None:
         return Result(state, (whisper(event, "quiet.off"),))

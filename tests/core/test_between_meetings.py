@@ -177,3 +177,14 @@ def test_the_schedule_check_is_dropped_when_the_meeting_was_held() -> None:
     h.now = check.due_at
     assert h.send(PingDue(ping=check)) == ()
     assert h.state.set.next_meeting_at.isoformat() == "2026-12-21T10:30:00+00:00"
+
+
+def test_quiet_hours_in_the_members_own_zone() -> None:
+    h = CoreHarness()
+    cid = with_commitment(h)
+    (answer,) = whispers(h.cmd("bob", "quiet 21:00-07:00 Asia/Tokyo"))
+    assert answer.startswith("Your quiet hours are 21:00–07:00 (Asia/Tokyo).")
+    h.now = datetime(2026, 11, 30, 13, 0, tzinfo=UTC)  # 22:00 in Tokyo, 13:00 in the set's UTC
+    effects = h.send(PingDue(ping=checkin_ping(h, cid)))
+    assert effects == (DeferPing(ping_id="p1", until=datetime(2026, 11, 30, 22, 0,
+                                                              tzinfo=UTC)),)
