@@ -100,6 +100,9 @@ VERBS: tuple[Verb, ...] = (
                choices=("review", "presentation", "questioning", "commitment", "closing")),
         Option("minutes", Kind.NUMBER, "Minutes, 1 to 180", low=1, high=180),
     )),
+    Verb(("autoadvance",), "Move on by itself when a stage's time is up (facilitator)", (
+        Option("setting", Kind.CHOICE, "on or off", choices=("on", "off")),
+    ), grammar=("timebox", "auto")),
     Verb(("facilitator",), "Hand the facilitator role on (facilitator)", (
         Option("member", Kind.MEMBER, "The member who takes over"),
     )),

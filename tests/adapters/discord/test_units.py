@@ -187,3 +187,11 @@ async def test_the_fake_refuses_what_discord_refuses(fake: FakeDiscord) -> None:
         async with session.post(url, json={"content": "x" * 2000}) as response:
             assert response.status == 200
             assert response.headers["Content-Type"] == "application/json"
+
+
+def test_autoadvance_is_the_timebox_auto_grammar() -> None:
+    from bot.core import grammar
+
+    (verb,) = [v for v in VERBS if v.path == ("autoadvance",)]
+    assert grammar_text(verb, {"setting": "on"}) == "timebox auto on"
+    assert grammar.parse(grammar_text(verb, {"setting": "off"})) == grammar.AutoAdvance(on=False)
