@@ -75,7 +75,7 @@ async def serve_ours(api_port: int, port: int, database: str) -> None:
     logging.basicConfig(level=logging.WARNING)
     settings = Settings(slack_bot_token="xoxb-bench", slack_signing_secret=SECRET,
                         slack_api_base_url=f"http://127.0.0.1:{api_port}/api/",
-                        database_url=f"sqlite+aiosqlite:///{database}", port=port)
+                        database_url=f"sqlite:///{database}", port=port)
     runtime = await build(settings)
     await start_slack(settings, runtime, host="127.0.0.1")
     await asyncio.Event().wait()

@@ -220,7 +220,7 @@ async def run_console(settings: Settings, start: datetime, database_url: str | N
 
 def run_demo(settings: Settings, database_url: str | None = None, write=print) -> int:
     with tempfile.TemporaryDirectory(prefix="revans-demo-") as folder:
-        url = database_url or f"sqlite+aiosqlite:///{Path(folder) / 'demo.db'}"
+        url = database_url or f"sqlite:///{Path(folder) / 'demo.db'}"
         return asyncio.run(run_console(settings, demo.DEMO_START, url,
                                        lines=demo.DEMO_SCRIPT.splitlines(), write=write))
 

@@ -127,7 +127,7 @@ async def start_bot(fake: FakeDiscord, tmp_path: Any, clock: ManualClock, *,
                     db_name: str = "t.db") -> tuple[DiscordAdapter, Runtime]:
     settings = Settings(discord_token="fake-token", discord_guild_ids=guild_ids,
                         discord_api_base=fake.api_base, discord_gateway_url=fake.gateway_url)
-    runtime = await build(settings, database_url=f"sqlite+aiosqlite:///{tmp_path}/{db_name}",
+    runtime = await build(settings, database_url=f"sqlite:///{tmp_path}/{db_name}",
                           clock=clock)
     try:
         adapter = await start_discord(settings, runtime, guild_ready_timeout=0.05,

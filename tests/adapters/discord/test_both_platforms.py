@@ -37,7 +37,7 @@ async def test_a_slack_set_and_a_discord_set_side_by_side(fake: FakeDiscord,
                         discord_token="fake-token", discord_guild_ids=str(GUILD_ID),
                         discord_api_base=fake.api_base, discord_gateway_url=fake.gateway_url)
     assert settings.platforms == ["slack", "discord"]
-    runtime = await build(settings, database_url=f"sqlite+aiosqlite:///{tmp_path}/t.db",
+    runtime = await build(settings, database_url=f"sqlite:///{tmp_path}/t.db",
                           clock=ManualClock(START))
     services = []
     try:

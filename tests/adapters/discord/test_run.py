@@ -33,6 +33,7 @@ async def test_revans_run_serves_discord_until_sigterm(fake: FakeDiscord, tmp_pa
            if not k.startswith(("SLACK_", "DISCORD_")) and k != "DATABASE_URL"}
     env.update(DISCORD_TOKEN="fake-token", DISCORD_API_BASE=fake.api_base,
                DISCORD_GATEWAY_URL=fake.gateway_url, DISCORD_GUILD_IDS=guild_ids,
+               # the async driver's spelling, as ARCHITECTURE.md writes it, is accepted too
                DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/run.db",
                PYTHONPATH=str(ROOT), LOG_LEVEL="INFO")
     process = await asyncio.create_subprocess_exec(

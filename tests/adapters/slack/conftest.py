@@ -46,7 +46,7 @@ async def fake_slack() -> AsyncIterator[FakeSlackAPI]:
 def slack_settings(fake: FakeSlackAPI, tmp_path, **extra) -> Settings:  # type: ignore[no-untyped-def]
     values = dict(slack_bot_token="xoxb-test", slack_signing_secret=SECRET,
                   slack_api_base_url=fake.base_url,
-                  database_url=f"sqlite+aiosqlite:///{tmp_path}/t.db")
+                  database_url=f"sqlite:///{tmp_path}/t.db")
     values.update(extra)
     return Settings(**values)
 
@@ -55,7 +55,7 @@ def slack_settings(fake: FakeSlackAPI, tmp_path, **extra) -> Settings:  # type: 
 async def world(fake_slack: FakeSlackAPI, tmp_path) -> AsyncIterator[SlackWorld]:  # type: ignore[no-untyped-def]
     settings = slack_settings(fake_slack, tmp_path)
     clock = ManualClock(START)
-    runtime = await build(settings, database_url=f"sqlite+aiosqlite:///{tmp_path}/t.db",
+    runtime = await build(settings, database_url=f"sqlite:///{tmp_path}/t.db",
                           clock=clock)
     service = await start_slack(settings, runtime, host="127.0.0.1", port=0)
     async with aiohttp.ClientSession() as session:

@@ -43,7 +43,7 @@ async def test_socket_mode_envelopes_are_acked_and_handled(fake_slack: FakeSlack
     settings = slack_settings(fake_slack, tmp_path, slack_signing_secret=None,
                               slack_app_token="xapp-test")
     runtime = await build(settings, clock=ManualClock(datetime(2026, 11, 2, 10, tzinfo=UTC)),
-                          database_url=f"sqlite+aiosqlite:///{tmp_path}/t.db")
+                          database_url=f"sqlite:///{tmp_path}/t.db")
     service = await start_slack(settings, runtime)
     try:
         assert service.port is None  # no HTTP server in Socket Mode

@@ -25,7 +25,7 @@ def test_the_client_honours_the_base_url_and_retries_429s(fake_slack: FakeSlackA
 async def test_an_unreachable_web_api_fails_at_start(fake_slack: FakeSlackAPI,
                                                      tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = slack_settings(fake_slack, tmp_path, slack_api_base_url="http://127.0.0.1:1/api/")
-    runtime = await build(settings, database_url=f"sqlite+aiosqlite:///{tmp_path}/t.db")
+    runtime = await build(settings, database_url=f"sqlite:///{tmp_path}/t.db")
     try:
         with pytest.raises(SlackStartError, match="cannot reach the Slack Web API"):
             await start_slack(settings, runtime, host="127.0.0.1", port=0)
@@ -36,7 +36,7 @@ async def test_an_unreachable_web_api_fails_at_start(fake_slack: FakeSlackAPI,
 async def test_a_bad_app_token_fails_at_start(fake_slack: FakeSlackAPI, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = slack_settings(fake_slack, tmp_path, slack_signing_secret=None,
                               slack_app_token="xapp-wrong")
-    runtime = await build(settings, database_url=f"sqlite+aiosqlite:///{tmp_path}/t.db")
+    runtime = await build(settings, database_url=f"sqlite:///{tmp_path}/t.db")
     fake_slack.fail("apps.connections.open", "invalid_auth")
     try:
         with pytest.raises(SlackStartError, match="SLACK_APP_TOKEN"):
@@ -47,7 +47,7 @@ async def test_a_bad_app_token_fails_at_start(fake_slack: FakeSlackAPI, tmp_path
 
 async def test_a_bad_bot_token_fails_at_start(fake_slack: FakeSlackAPI, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = slack_settings(fake_slack, tmp_path)
-    runtime = await build(settings, database_url=f"sqlite+aiosqlite:///{tmp_path}/t.db")
+    runtime = await build(settings, database_url=f"sqlite:///{tmp_path}/t.db")
     fake_slack.fail("auth.test", "invalid_auth")
     try:
         with pytest.raises(SlackStartError, match="SLACK_BOT_TOKEN"):
@@ -58,7 +58,7 @@ async def test_a_bad_bot_token_fails_at_start(fake_slack: FakeSlackAPI, tmp_path
 
 async def test_a_port_in_use_is_a_clear_error(fake_slack: FakeSlackAPI, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = slack_settings(fake_slack, tmp_path)
-    runtime = await build(settings, database_url=f"sqlite+aiosqlite:///{tmp_path}/t.db")
+    runtime = await build(settings, database_url=f"sqlite:///{tmp_path}/t.db")
     try:
         with pytest.raises(SlackStartError, match="cannot listen"):
             await start_slack(settings, runtime, host="127.0.0.1", port=fake_slack.port)
