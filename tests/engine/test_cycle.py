@@ -94,10 +94,7 @@ async def test_a_whole_cycle_is_stored_and_the_next_review_shows_the_check_ins(
 async def test_the_bot_restarted_mid_meeting_resumes_the_same_stage_and_time_box(
         database_url: str) -> None:
     first = await EngineHarness.open(database_url)
-    await first.cmd("alice", "create Restart set")
-    await first.cmd("bob", "join")
-    await first.cmd("alice", "start")
-    await first.cmd("bob", "here bid")
+    await first.opening_with_a_bidder("Restart set")
     await first.cmd("alice", "next")
     await first.advance(seconds=10)
     await first.cmd("alice", "next")
@@ -162,10 +159,7 @@ async def test_a_ping_due_while_down_is_sent_once_and_one_past_grace_is_marked_m
 
 async def test_two_next_at_the_same_moment_advance_once(harness: EngineHarness) -> None:
     h = harness
-    await h.cmd("alice", "create Race set")
-    await h.cmd("bob", "join")
-    await h.cmd("alice", "start")
-    await h.cmd("bob", "here bid")
+    await h.opening_with_a_bidder("Race set")
     await h.cmd("alice", "next")
     assert await stage(h) is Stage.PRESENTATION
     h.take()
@@ -177,10 +171,7 @@ async def test_two_next_at_the_same_moment_advance_once(harness: EngineHarness) 
 
 async def test_two_presses_of_one_next_button_advance_once(harness: EngineHarness) -> None:
     h = harness
-    await h.cmd("alice", "create Button set")
-    await h.cmd("bob", "join")
-    await h.cmd("alice", "start")
-    await h.cmd("bob", "here bid")
+    await h.opening_with_a_bidder("Button set")
     ((meeting_id, seq),) = await h.rows(select(MeetingRow.id, MeetingRow.seq))
     button = action_id("next", meeting_id, str(seq))
     await asyncio.gather(h.press("alice", button), h.press("bob", button))
@@ -193,10 +184,7 @@ async def stage(h: EngineHarness) -> Stage:
 
 async def test_a_retried_platform_event_is_processed_once(harness: EngineHarness) -> None:
     h = harness
-    await h.cmd("alice", "create Retry set")
-    await h.cmd("bob", "join")
-    await h.cmd("alice", "start")
-    await h.cmd("bob", "here bid")
+    await h.opening_with_a_bidder("Retry set")
     await h.cmd("alice", "next")
     await h.say("bob", "My question, once.", event_id="Ev1")
     h.take()
@@ -208,10 +196,7 @@ async def test_a_retried_platform_event_is_processed_once(harness: EngineHarness
 
 async def test_refused_input_writes_nothing(harness: EngineHarness) -> None:
     h = harness
-    await h.cmd("alice", "create Refusals")
-    await h.cmd("bob", "join")
-    await h.cmd("alice", "start")
-    await h.cmd("bob", "here bid")
+    await h.opening_with_a_bidder("Refusals")
     for _ in range(3):
         await h.cmd("alice", "next")
     h.take()
@@ -252,10 +237,7 @@ async def test_export_covers_earlier_meetings(harness: EngineHarness) -> None:
 
 async def test_long_text_is_stored_whole(harness: EngineHarness) -> None:
     h = harness
-    await h.cmd("alice", "create Long")
-    await h.cmd("bob", "join")
-    await h.cmd("alice", "start")
-    await h.cmd("bob", "here bid")
+    await h.opening_with_a_bidder("Long")
     await h.cmd("alice", "next")
     text = "What if " + "x" * 5000 + "?"
     await h.say("bob", text)

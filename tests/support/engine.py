@@ -65,6 +65,13 @@ class EngineHarness:
         return await self.send(FormSubmitted(where=HOME, user=user(name), form_id=form_id,
                                              values=values))
 
+    async def opening_with_a_bidder(self, name: str = "Test set") -> None:
+        """A set (alice facilitating, bob joined) in a meeting's opening, bob bidding for time."""
+        await self.cmd("alice", f"create {name}")
+        await self.cmd("bob", "join")
+        await self.cmd("alice", "start")
+        await self.cmd("bob", "here bid")
+
     async def advance(self, **delta: float) -> int:
         """Move the clock on, delivering each ping at its due time (as the scheduler would)."""
         return await move_clock(self.runtime.delivery, self.clock, timedelta(**delta))
