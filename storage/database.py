@@ -15,6 +15,8 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import os
+import sqlite3
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -111,7 +113,7 @@ def _sqlite_engine(url: str):  # type: ignore[no-untyped-def]
         # Take transactions into our own hands (see _begin_immediate).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _set_wal(cursor)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -122,6 +124,19 @@ def _sqlite_engine(url: str):  # type: ignore[no-untyped-def]
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _set_wal(cursor: sqlite3.Cursor) -> None:
+    """Switch to WAL. The switch needs the file to itself and SQLite does not wait on its busy
+    timeout for it, so two processes opening a new file together retry for a while here."""
+    for attempt in range(200):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == 199:
+                raise
+            time.sleep(0.05)
 
 
 def create_database(url: str) -> Database:
