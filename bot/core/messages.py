@@ -279,6 +279,7 @@ ENGLISH: dict[str, str] = {
     "actions.title": "Open commitments in {name}",
     "actions.mine_title": "Your open commitments",
     "actions.none": "No open commitments.",
+    "actions.numbered": "{number}. {line}",
     "export.heading": "# {who} — record in {name}",
     "export.generated": "Exported {day}. Only your own words are in this file.",
     "export.commitments": "## Commitments",

@@ -27,6 +27,7 @@ from bot.core.model import (
     SetState,
     Stage,
 )
+from bot.core.numbering import number_of, numbered
 from bot.core.refs import UserRef, escape, mention
 
 SHOWN_TEXT_LIMIT = 4000
@@ -253,8 +254,16 @@ def presented_question(state: SetState, user: UserRef) -> str:
 
 
 def actions_card(state: SetState, owner: UserRef | None) -> Card:
-    found = state.open_commitments(owner)
-    title = t("actions.mine_title") if owner else t("actions.title", name=escape(state.set.name))
+    """The set's open commitments, or ``owner``'s numbered as ``/set report <n>`` takes them."""
+    if owner is not None:
+        mine = [c for c in numbered(state, owner) if c.open]
+        if not mine:
+            return Card(title=t("actions.mine_title"), body=t("actions.none"))
+        return Card(title=t("actions.mine_title"), body="\n".join(
+            t("actions.numbered", number=number_of(state, c),
+              line=commitment_line(state, c, with_owner=False)) for c in mine))
+    found = state.open_commitments()
+    title = t("actions.title", name=escape(state.set.name))
     if not found:
         return Card(title=title, body=t("actions.none"))
     return Card(title=title, body="\n".join("• " + commitment_line(state, c) for c in found))
