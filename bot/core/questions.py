@@ -55,10 +55,39 @@ Decisions
   ``ADVICE``: it is not a question so must never be recorded as one. Callers should skip
   empty messages before deciding whether to nudge.
 
+Swedish
+-------
+``classify(text, "sv")`` reads the same way with Swedish patterns (``_SV_*`` below): the
+modals "du borde / bör / måste / behöver / kan ju", leading questions ("Har du provat
+att…?", "Har du funderat på…?", "Skulle det inte vara bättre att…?", "Vore det inte…?",
+"Varför inte bara…?", "Kan du inte…?", "Borde inte…?", "Är det inte dags…?"), imperatives
+("Prova…", "Ring…", "Bara säg…", "Se till att…") and the classics ("om jag var du", "enligt
+min erfarenhet", "det du behöver är", "mitt råd är", "det kan vara värt att"). A clause that
+opens with a question word (vad, hur, varför, vem, vilken, när) or with a finite verb
+followed by its subject ("Tror du…", "Kände du…": Swedish asks with the verb first) is a
+question; "Berätta mer…", "Säg lite mer…", "Hjälp mig att förstå…", "Jag undrar…" are
+invitations. Any other language code reads as English.
+
+What the Swedish rules still get wrong, besides the English list below:
+
+- Suggestions with no trigger word slip through, as in English: "Vad sägs om ett möte med
+  henne?" is caught, but "Hur skulle det vara om du bara sa upp dig?" and "Är handledning ett
+  alternativ?" are ``QUESTION``.
+- "Var" is both "where" and "was": "Var går gränsen?" is a question, and so is a statement
+  that opens with "var" and has no advice word. Its imperative "Var tydlig med…" is advice
+  only for a short list of adjectives.
+- The verb-first test guesses a finite verb from its ending (-ar, -er, -ir, -de, -te…), so a
+  statement that opens with such a word and a subject ("Sedan ringde jag…" is fine, but
+  "Ibland känner man…" is not caught) may read as a question.
+- Present-tense "Varför pratar du inte…?" is advice and past-tense "Varför pratade du inte…?"
+  a question; other verbs than the common ones listed are read as questions.
+- Words typed without å, ä, ö ("forsok", "sag nej") are not recognised; chat spellings
+  such as "nåt", "nån", "asså" are known only where listed.
+
 Known mistakes
 --------------
-- English only. Other languages have no ``?``-free question detection and no advice
-  words, so they are a ``QUESTION`` when they contain ``?`` and ``ADVICE`` otherwise.
+- English and Swedish only. Other languages are read with the English rules, so they are
+  a ``QUESTION`` when they contain ``?`` and ``ADVICE`` otherwise.
 - Sarcasm and tone are invisible: "Oh great, and what did you expect?" is a question.
 - Suggestions with no trigger word slip through: "What about a meeting with her?",
   "Is supervision an option?", "Could you ask her directly?", "Perhaps it's about
@@ -86,6 +115,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from enum import StrEnum
 
 __all__ = ["Utterance", "classify"]
@@ -146,7 +176,7 @@ def _repair_contraction(match: re.Match[str]) -> str:
     return f"{stem_d}'d"
 
 
-def _normalise(text: str) -> str:
+def _normalise(text: str, *, english: bool = True) -> str:
     """Reduce a chat message to lower-case plain words, so the patterns can stay simple."""
     text = _MARKUP.sub(" ", text)
     text = _SLACK_LINK.sub(lambda m: f" {m.group(1) or ''} ", text)
@@ -156,6 +186,8 @@ def _normalise(text: str) -> str:
     text = text.translate(_CHARACTERS)
     text = _EMPHASIS.sub("", text)
     text = _SPACES.sub(" ", text).casefold().strip()
+    if not english:
+        return text
     # "cant" is a real word too, but in chat it is almost always "can't".
     return _BARE_CONTRACTIONS.sub(_repair_contraction, text)
 
@@ -179,17 +211,17 @@ def _sentences(text: str) -> list[str]:
     return [piece.strip() for piece in _SENTENCE_BREAK.split(text) if piece.strip()]
 
 
-def _clauses(sentence: str) -> list[str]:
+def _clauses(sentence: str, filler: re.Pattern[str]) -> list[str]:
     """Split a sentence at commas, colons, brackets and dashes; strip opening fillers."""
     clauses = []
     for piece in _CLAUSE_BREAK.split(sentence):
-        piece = _FILLER.sub("", _LEADING_JUNK.sub("", piece.strip()))
+        piece = filler.sub("", _LEADING_JUNK.sub("", piece.strip()))
         if piece:
             clauses.append(piece)
     return clauses
 
 
-# --- rules --------------------------------------------------------------------------------
+# --- English rules --------------------------------------------------------------------------------
 
 
 def _alternation(patterns: tuple[str, ...], *, anchored: bool) -> re.Pattern[str]:
@@ -392,50 +424,275 @@ _INVITATION = _alternation(
 )
 
 
-def _is_advice(sentence: str, clauses: list[str]) -> bool:
+# --- Swedish rules ------------------------------------------------------------------------
+# Swedish asks yes/no questions with the verb first ("Har du pratat med henne?") and states
+# with the verb second, so a clause that opens with a finite verb and a subject is a question.
+# Advice comes as modals ("du borde", "du kan ju"), leading questions ("har du provat att",
+# "skulle det inte vara bättre att", "varför inte bara"), imperatives ("prova", "ring") and
+# the facilitator's classics ("om jag var du", "det du behöver är").
+
+_SV_FILLER = re.compile(
+    r"^(?:(?:så|och|men|ok|okej|okey|jo|ja|nej|nä|nja|alltså|asså|hmm+|öh+|eh+|äh+|jaha|aha"
+    r"|nu|då|sen|förresten|ärligt talat|faktiskt|snälla|tack|hej|hallå|förlåt|ursäkta"
+    r"|en (?:snabb |kort |dum |enkel )?fråga|(?:bara )?av nyfikenhet|(?:bara )?av intresse"
+    r"|(?:får|kan|må) jag fråga(?: dig)?|jag antar|jag menar)\b[\W_]*)+"
+)
+
+_SV_SUBJECT = r"(?:du|ni|det|den|han|hon|hen|de|dom|man|vi|någon|nån|folk|teamet|chefen)"
+
+_SV_ADVICE_ANYWHERE = _alternation(
+    (
+        r"varför (?:(?:gör|tar|frågar|pratar|säger|ringer|skriver|provar|testar|försöker|ber"
+        r"|går|lyfter|släpper|kan|ska|skulle|vill|borde)) (?:du|ni) inte",
+        r"vad sägs om",
+        r"hur vore det om",
+        r"tänk om (?:du|ni) (?:bara|helt enkelt|provade|testade|försökte)",
+        r"(?:kan|kunde|skulle) (?:du|ni) (?:inte )?(?:bara|helt enkelt|alltid)",
+        r"(?:du|ni) (?:kan|kunde|får) (?:ju|bara|helt enkelt|alltid)",
+        r"om jag (?:var|vore|hade varit) (?:du|dig|ni|er)",
+        r"i (?:ditt|ert) ställe",
+        r"(?:enligt |av )?min erfarenhet",
+        r"(?:mitt|mina) (?:råd|tips|förslag)",
+        r"jag (?:föreslår|rekommenderar|råder dig|tipsar om)",
+        r"jag skulle (?:(?:vilja|bara) )?(?:föreslå|rekommendera|råda)",
+        r"jag skulle(?! (?:vilja (?:veta|höra|förstå|fråga|lära|utforska)"
+        r"|gärna (?:höra|veta|förstå)|tro|gissa|tänka mig|bli|vara (?:nyfiken|intresserad|glad)))",
+        r"det (?:som )?(?:funkade|fungerade|hjälpte) för (?:mig|oss)",
+        r"det jag (?:gjorde|gör|brukar göra)",
+        r"när (?:det|samma sak|något liknande) hände (?:mig|oss)",
+        r"det (?:är|kan vara|kan nog vara|kunde vara|vore|skulle vara|borde vara) värt",
+        r"(?:kanske|nog|säkert|definitivt) värt",
+        r"värt (?:ett försök|att prova|att testa)",
+        r"se till att",
+        r"glöm inte",
+        r"kom ihåg att",
+        r"var (?:noga|försiktig|säker på att) ",
+        r"(?:ett|en|det|det enda|det bästa|det självklara|det enklaste) (?:alternativ|alternativet"
+        r"|idé|idén|sätt|sättet|förslag|lösning|lösningen|svaret|du kan göra|ni kan göra)"
+        r" (?:är|vore|skulle vara|kan vara)",
+        r"det (?:enda |bästa )?(?:du|ni) (?:behöver|borde|bör|måste|ska)(?: göra)? (?:är|vore)",
+        r"visst (?:borde|bör|måste|kan|skulle)",
+        r"(?:om|huruvida) (?:du|ni) (?:har )?(?:provat|testat|försökt|funderat på|övervägt)",
+        r"(?:kanske|nog|då|ju|helt enkelt) (?:borde|bör|skulle|kunde|måste|behöver|får) (?:du|ni)",
+        r"det (?:skulle|kan|kunde|vore|kanske) (?:nog |kanske )?(?:hjälpa|vara (?:bra|klokt|smart"
+        r"|en idé|en bra idé|hjälpsamt|bäst|läge)) (?:att|om (?:du|ni))",
+        r"det vore (?:bra|klokt|smart|en idé|bäst|läge) (?:att|om)",
+    ),
+    anchored=False,
+)
+
+_SV_ADVICE_AT_START = _alternation(
+    (
+        r"(?:har|hade) (?:du|ni) (?:inte )?(?:redan |någonsin |alls |ens )?(?:provat|testat"
+        r"|försökt|funderat på|tänkt på|övervägt|undersökt|tittat på|kollat upp|tänkt tanken)",
+        r"(?:provade|testade|försökte|funderade|övervägde|tänkte) (?:du|ni) (?:inte )?"
+        r"(?:någonsin )?(?:på |att |med )?",
+        r"varför inte \w+",
+        r"(?:kan|kunde|skulle|borde|bör|måste|vill|ska|får) (?:du|ni) inte",
+        r"(?:borde|bör) (?:\w+ )?inte",
+        r"(?:kan|kunde|skulle) (?:du|ni) (?:prova|testa|försöka|överväga|fundera på)",
+        r"(?:skulle|vore|blir) det (?:inte )?(?:vara )?(?:bättre|bäst|enklare|lättare|klokt|klokare"
+        r"|bra|en bra idé|en idé|hjälpsamt|smart|smartare|vettigt|rimligt|läge)",
+        r"(?:skulle|kunde) det (?:inte )?hjälpa (?:att|om)",
+        r"är det (?:inte )?dags",
+        r"är det inte (?:bättre|bäst|enklare|en bra idé|klokt)",
+        r"(?:kanske|möjligen|eventuellt) (?:du|ni|bara|prova|testa|prata|tala|fråga|säg|ta|ring"
+        r"|mejla|maila|skriv|lyft|eskalera|involvera|boka|be|ge|gå|kolla|kontakta|sätt"
+        r"|en? (?!(?:dum|fånig|konstig|naiv|enkel|snabb|udda|märklig)\b)\w+)",
+    ),
+    anchored=True,
+)
+
+_SV_IMPERATIVE = _alternation(
+    (
+        r"prova",
+        r"testa",
+        r"försök",
+        r"fundera på",
+        r"tänk (?:på|över|igenom)",
+        r"överväg",
+        r"fokusera på",
+        r"fråga",
+        r"säg(?! (?:(?:lite|något|nåt) )?mer\b)",
+        r"prata (?:med|ihop)",
+        r"tala med",
+        r"ring",
+        r"mejla",
+        r"maila",
+        r"sms:?a",
+        r"skriv",
+        r"skicka",
+        r"lyft",
+        r"ta (?:upp|det|ett|en|hjälp|kontakt|tag|med|bort|ledigt|paus)",
+        r"eskalera",
+        r"flagga",
+        r"delegera",
+        r"prioritera",
+        r"utmana",
+        r"involvera",
+        r"dela(?! (?:mer|lite|gärna vad|vad|hur|varför)\b)",
+        r"använd",
+        r"hitta",
+        r"ge (?!(?:mig|oss)\b)",
+        r"lämna",
+        r"släpp",
+        r"boka",
+        r"planera",
+        r"kontakta",
+        r"hänvisa",
+        r"dokumentera",
+        r"håll",
+        r"stå på dig",
+        r"sluta",
+        r"undvik",
+        r"gör (?:det|så|som|något|nåt|vad)",
+        r"låt (?:henne|honom|dem|dom|det|bli|bara)",
+        r"var (?:tydlig|ärlig|rak|snäll|modig|bestämd|konsekvent|försiktig|noga|öppen)",
+        r"bara",
+        r"glöm",
+        r"kom ihåg",
+        r"se till",
+        r"strunta i",
+        r"acceptera",
+        r"erbjud",
+        r"kräv",
+        r"förhandla",
+        r"sov på saken",
+        r"skriv ner",
+        r"anteckna",
+        r"gå (?:till|tillbaka|vidare|direkt|och)",
+        r"be (?:henne|honom|dem|dom|om|chefen|någon)",
+        r"sätt (?:ner|gränser|upp|en|ett)",
+        r"lägg",
+        r"vänta",
+        r"våga",
+        r"satsa",
+        r"kolla (?:med|upp)",
+        r"ha ett (?:samtal|möte|snack)",
+        r"stoppa",
+        r"kliv",
+        r"backa",
+    ),
+    anchored=True,
+)
+
+# Modals: "du borde", "ni måste", "du kanske borde" (advice unless in an open question).
+_SV_SOFT_ADVICE = re.compile(
+    r"\b(?:du|ni) (?:(?:verkligen|nog|kanske|ju|bara|också|då|helt enkelt|absolut|definitivt"
+    r"|förmodligen|säkert|nu|alltså|faktiskt|nog ändå) )*"
+    r"(?:borde|bör|skulle kunna|skulle behöva|kunde|kan|måste|behöver|ska|skall|får lov att"
+    r"|vill nog|kanske vill)(?!\w)"
+)
+_SV_HYPOTHETICAL_IF = re.compile(r"(?<!\bundrar )(?<!\bfunderar )(?<!\bse )(?<!\bfråga )\bom $")
+_SV_OPEN_WORD = re.compile(
+    r"\b(?:vad|hur|varför|vem|vilka|vems|vilken|vilket|när|var|vart|varifrån|något|någon"
+    r"|någonting|nåt|nån)\b"
+)
+_SV_INTERROGATIVE = re.compile(
+    r"^(?:(?:vad|hur|varför|vem|vems|vilken|vilket|vilka|när|vart|varifrån)\b"
+    r"|(?:kan|kunde|skulle|vill|ville|ska|har|hade|är|var|gör|gjorde|tror|trodde|tycker|tyckte"
+    r"|känner|kände|vet|visste|finns|fanns|blir|blev|får|fick|brukar|behöver|måste|borde"
+    r"|märker|märkte|ser|såg|hör|hörde|hjälper|hjälpte|fungerar|funkar|går|gick|pratade"
+    r"|sa|sade|frågade|upplever|upplevde|menar|betyder) " + _SV_SUBJECT + r"\b"
+    r"|\w+(?:ar|er|ir|or|ur|yr|de|te|dde) " + _SV_SUBJECT + r"\b)"
+)
+_SV_LATER_WH_QUESTION = re.compile(
+    r"^(?:vad|hur|varför|vem|vilken|vilket|vilka|när) (?:\w+ )?" + _SV_SUBJECT + r"\b"
+)
+_SV_INVITATION = _alternation(
+    (
+        r"berätta",
+        r"säg (?:(?:lite|något|nåt) )?mer",
+        r"beskriv",
+        r"förklara (?:vad|hur|varför|mer|lite)",
+        r"utveckla",
+        r"dela (?:mer|lite|gärna vad|vad|hur|varför)",
+        r"ge (?:mig|oss) (?:ett exempel|lite mer|mer)",
+        r"ta (?:mig|oss) igenom",
+        r"hjälp (?:mig|oss) (?:att )?förstå",
+        r"måla upp",
+        r"fortsätt",
+        r"jag är (?:nyfiken|intresserad|fundersam)",
+        r"jag undrar",
+        r"jag funderar på (?:vad|hur|varför|vem|när)",
+        r"jag skulle (?:vilja (?:veta|höra|förstå|fråga)|gärna (?:höra|veta|förstå))",
+        r"jag vill (?:förstå|veta|höra)",
+    ),
+    anchored=True,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """One language's patterns; the reading (module docstring) is the same for every one."""
+
+    english: bool
+    filler: re.Pattern[str]
+    advice_anywhere: re.Pattern[str]
+    advice_at_start: re.Pattern[str]
+    imperative: re.Pattern[str]
+    soft_advice: re.Pattern[str]
+    hypothetical_if: re.Pattern[str]
+    open_word: re.Pattern[str]
+    interrogative: re.Pattern[str]
+    later_wh_question: re.Pattern[str]
+    invitation: re.Pattern[str]
+
+
+_ENGLISH = _Rules(True, _FILLER, _ADVICE_ANYWHERE, _ADVICE_AT_START, _IMPERATIVE, _SOFT_ADVICE,
+                  _HYPOTHETICAL_IF, _OPEN_WORD, _INTERROGATIVE, _LATER_WH_QUESTION, _INVITATION)
+_SWEDISH = _Rules(False, _SV_FILLER, _SV_ADVICE_ANYWHERE, _SV_ADVICE_AT_START, _SV_IMPERATIVE,
+                  _SV_SOFT_ADVICE, _SV_HYPOTHETICAL_IF, _SV_OPEN_WORD, _SV_INTERROGATIVE,
+                  _SV_LATER_WH_QUESTION, _SV_INVITATION)
+_RULES = {"en": _ENGLISH, "sv": _SWEDISH}
+
+
+def _is_advice(sentence: str, clauses: list[str], rules: _Rules) -> bool:
     """True if the sentence suggests a course of action rather than asking about one."""
-    if _ADVICE_ANYWHERE.search(sentence):
+    if rules.advice_anywhere.search(sentence):
         return True
     for clause in clauses:
-        if _ADVICE_AT_START.match(clause):
+        if rules.advice_at_start.match(clause):
             return True
-        if _IMPERATIVE.match(clause) and not _INVITATION.match(clause):
+        if rules.imperative.match(clause) and not rules.invitation.match(clause):
             return True
-    asks = "?" in sentence or any(_INVITATION.match(clause) for clause in clauses)
+    asks = "?" in sentence or any(rules.invitation.match(clause) for clause in clauses)
     for clause in clauses:
-        for match in _SOFT_ADVICE.finditer(clause):
+        for match in rules.soft_advice.finditer(clause):
             before = clause[: match.start()]
-            if _HYPOTHETICAL_IF.search(before):
+            if rules.hypothetical_if.search(before):
                 continue
-            if not (asks and _OPEN_WORD.search(before)):
+            if not (asks and rules.open_word.search(before)):
                 return True
     return False
 
 
-def _is_question(sentence: str, clauses: list[str]) -> bool:
+def _is_question(sentence: str, clauses: list[str], rules: _Rules) -> bool:
     """True if the sentence asks something or invites the presenter to say more."""
     if "?" in sentence:
         return True
-    if clauses and _INTERROGATIVE.match(clauses[0]):
+    if clauses and rules.interrogative.match(clauses[0]):
         return True
-    if any(_LATER_WH_QUESTION.match(clause) for clause in clauses[1:]):
+    if any(rules.later_wh_question.match(clause) for clause in clauses[1:]):
         return True
-    return any(_INVITATION.match(clause) for clause in clauses)
+    return any(rules.invitation.match(clause) for clause in clauses)
 
 
-def classify(text: str) -> Utterance:
+def classify(text: str, language: str = "en") -> Utterance:
     """Say whether a questioning-stage message is a question to record or advice to nudge.
 
-    Deterministic and total: any string, including an empty one, gets an answer. See the
-    module docstring for the rules and for what they get wrong.
+    ``language`` is the set's (``en`` or ``sv``); any other reads as English. Deterministic
+    and total: any string, including an empty one, gets an answer. See the module docstring
+    for the rules and for what they get wrong.
     """
-    cleaned = _normalise(text)
+    rules = _RULES.get(language, _ENGLISH)
+    cleaned = _normalise(text, english=rules.english)
     if not _HAS_LETTER.search(cleaned):
         return Utterance.ADVICE
     asked = False
     for sentence in _sentences(cleaned):
-        clauses = _clauses(sentence)
-        if _is_advice(sentence, clauses):
+        clauses = _clauses(sentence, rules.filler)
+        if _is_advice(sentence, clauses, rules):
             return Utterance.ADVICE
-        asked = asked or _is_question(sentence, clauses)
+        asked = asked or _is_question(sentence, clauses, rules)
     return Utterance.QUESTION if asked else Utterance.ADVICE
