@@ -34,8 +34,9 @@ from bot.core.effects import (
 from bot.core.events import Event
 from bot.core.model import Context, Ping, ProgrammeState, SetState
 from bot.core.programme import DIGEST_PERIOD
-from bot.core.routing import join_code, needs_history, route
+from bot.core.routing import join_code, needs_history, read_command, route
 from bot.core.step import step
+from bot.core.verbs import Parsed
 from bot.observability import EVENT_SECONDS, EVENTS_HANDLED, log_context, logging_context
 from storage import repository
 from storage.database import Database
@@ -159,12 +160,13 @@ class Engine:
             fresh.append(event)
         if not fresh:
             return [()] * len(events)
-        loaded = self._load(session, fresh, now)
+        commands = [read_command(event) for event in fresh]  # each /set line read once
+        loaded = self._load(session, fresh, commands, now)
         state = loaded.state if loaded is not None else None
         context = Context(now=now, new_id=self.id_factory, default_timezone=self.default_timezone)
         outputs: list[tuple[Effect, ...]] = []
-        for event in fresh:
-            result = step(state, event, context)
+        for event, command in zip(fresh, commands, strict=True):
+            result = step(state, event, context, command)
             state = result.state
             outbound = []
             for effect in result.effects:
@@ -184,11 +186,11 @@ class Engine:
             repository.save(session, loaded, state)  # type: ignore[arg-type]
         return outputs
 
-    def _load(self, session: Session, events: Sequence[Event],
+    def _load(self, session: Session, events: Sequence[Event], commands: Sequence[Parsed | None],
               now: datetime) -> repository.Loaded | repository.LoadedProgramme | None:
-        """The aggregate the events' route names: a set (with what the events need) or a
-        programme (with its member sets' counts)."""
-        target = repository.find_target(session, route(events[0]))
+        """The aggregate the events' route names: a set (with what the events' commands need)
+        or a programme (with its member sets' counts)."""
+        target = repository.find_target(session, route(events[0], commands[0]))
         if target is None:
             return None
         context = log_context.get()
@@ -197,8 +199,8 @@ class Engine:
         if target.kind == "programme":
             return repository.load_programme(session, target.id, since=now - DIGEST_PERIOD)
         return repository.load(
-            session, target.id, with_history=any(needs_history(e) for e in events),
-            join_code=next((code for e in events if (code := join_code(e))), None))
+            session, target.id, with_history=any(needs_history(c) for c in commands),
+            join_code=next((code for c in commands if (code := join_code(c))), None))
 
     def _store(self, session: Session, effect: Effect, new_pings: list[Ping]) -> None:
         match effect:

@@ -33,6 +33,7 @@ from adapters.slack import home, inbound
 from adapters.slack.outbox import Interaction, SlackOutbox, current_interaction
 from bot.core.cards import parse_action_id
 from bot.core.events import ButtonPressed, Event
+from bot.core.verbs import FORM_BUTTONS
 from bot.runtime import PlatformStartError, Runtime
 from config.settings import Settings
 
@@ -42,7 +43,7 @@ EVENTS_PATH = "/slack/events"
 RATE_LIMIT_RETRIES = 3
 STOP_GRACE_SECONDS = 5.0
 LANES = 16
-FORM_VERBS = frozenset({"present", "commit", "report"})
+FORM_VERBS = FORM_BUTTONS  # buttons that open a form: answered at once (trigger_id expires)
 
 
 class _QuietTokenWarning(logging.Filter):

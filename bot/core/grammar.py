@@ -1,7 +1,9 @@
-"""The ``/set`` grammar: text in, a typed command (or a ``ParseError`` naming the usage) out.
+"""The ``/set`` grammar: each verb's command value and its parser (the text after the verb in,
+a command or a ``ParseError`` naming the usage out).
 
-The same grammar serves every platform. Discord's typed options are joined back into this text by
-its adapter, so there is one parser and one set of error messages.
+The verb table (``bot.core.verbs``) dispatches to these parsers; ``verbs.read`` is where a line
+is parsed. The same grammar serves every platform: typed commands (Discord's) are written back
+into this text, so there is one parser and one set of error messages.
 """
 
 from __future__ import annotations
@@ -196,23 +198,6 @@ Command = (
     | ProgrammeCode | Org | Announce | Digest | ShareLearning | AutoAdvance
 )
 
-# The first words of the grammar.
-VERBS: tuple[str, ...] = (
-    "create", "join", "leave", "schedule", "start", "here", "next", "status", "report",
-    "commit", "end", "actions", "checkins", "timebox", "facilitator", "progress", "quiet",
-    "timezone", "export", "forget-me", "help", "programme", "org", "announce", "digest",
-    "share",
-)
-PROGRAMME_VERBS: tuple[str, ...] = ("create", "join", "leave", "coordinator", "code")
-# Every command's name (``programme`` ones in two words), in the order ``/set help`` lists them.
-COMMAND_NAMES: tuple[str, ...] = (
-    *VERBS[: VERBS.index("programme")],
-    *(f"programme {sub}" for sub in PROGRAMME_VERBS),
-    *VERBS[VERBS.index("programme") + 1:],
-)
-# Coordinators' commands: in the programme's channel or a DM with the bot.
-COORDINATOR_COMMANDS = frozenset({"programme coordinator", "programme code", "announce",
-                                  "digest"})
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 NAME_LIMIT = 80
 TEXT_LIMIT = 40_000  # stored whole up to this (Slack cuts there); longer is refused, not cut
@@ -240,23 +225,7 @@ def parse_mention(token: str) -> str | None:
     return match.group(1) or match.group(2)
 
 
-def parse(text: str) -> Command:
-    """Parse what follows ``/set``. Raises ``ParseError`` with a message key and a verb."""
-    stripped = text.strip()
-    if not stripped:
-        return Help(verb=None)
-    verb, _, rest = stripped.partition(" ")
-    verb = verb.lower()
-    rest = rest.strip()
-    parser = _PARSERS.get(verb)
-    if parser is None:
-        raise ParseError(None, "error.unknown_verb", word=verb)
-    if len(rest) > TEXT_LIMIT:
-        raise ParseError(verb, "error.too_long", limit=str(TEXT_LIMIT))
-    return parser(verb, rest)
-
-
-def _no_args(factory: type) -> object:
+def no_args(factory: type) -> object:
     def parse_no_args(verb: str, rest: str) -> object:
         if rest:
             raise ParseError(verb, "error.no_arguments")
@@ -265,7 +234,7 @@ def _no_args(factory: type) -> object:
     return parse_no_args
 
 
-def _create(verb: str, rest: str) -> Create:
+def parse_create(verb: str, rest: str) -> Create:
     if not rest:
         raise ParseError(verb, "error.missing_argument")
     if len(rest) > NAME_LIMIT:
@@ -273,7 +242,7 @@ def _create(verb: str, rest: str) -> Create:
     return Create(name=rest)
 
 
-def _schedule(verb: str, rest: str) -> Schedule:
+def parse_schedule(verb: str, rest: str) -> Schedule:
     parts = rest.split(None, 2)
     if len(parts) < 2:
         raise ParseError(verb, "format.datetime")
@@ -290,13 +259,13 @@ def _schedule(verb: str, rest: str) -> Schedule:
     return Schedule(at=at, every_weeks=every)
 
 
-def _here(verb: str, rest: str) -> Here:
+def parse_here(verb: str, rest: str) -> Here:
     if rest.lower() not in ("", "bid"):
         raise ParseError(verb, "error.bad_argument", argument=rest)
     return Here(bid=rest.lower() == "bid")
 
 
-def _report(verb: str, rest: str) -> Report:
+def parse_report(verb: str, rest: str) -> Report:
     word, _, account = rest.partition(" ")
     outcome = _OUTCOME_WORDS.get(word.lower())
     if outcome is None:
@@ -306,7 +275,7 @@ def _report(verb: str, rest: str) -> Report:
     return Report(outcome=outcome, account=account.strip())
 
 
-def _commit(verb: str, rest: str) -> Commit:
+def parse_commit(verb: str, rest: str) -> Commit:
     if not rest:
         raise ParseError(verb, "error.missing_argument")
     action, by = rest, None
@@ -324,13 +293,13 @@ def _commit(verb: str, rest: str) -> Commit:
     return Commit(action=action, by=by)
 
 
-def _actions(verb: str, rest: str) -> Actions:
+def parse_actions(verb: str, rest: str) -> Actions:
     if rest.lower() not in ("", "mine"):
         raise ParseError(verb, "error.bad_argument", argument=rest)
     return Actions(mine=rest.lower() == "mine")
 
 
-def _checkins(verb: str, rest: str) -> Checkins:
+def parse_checkins(verb: str, rest: str) -> Checkins:
     word = rest.lower()
     if word == "pause":
         return Checkins(offsets=None, pause=True)
@@ -344,7 +313,7 @@ def _checkins(verb: str, rest: str) -> Checkins:
         raise ParseError(verb, error.key) from None
 
 
-def _timebox(verb: str, rest: str) -> Timebox | AutoAdvance:
+def parse_timebox(verb: str, rest: str) -> Timebox | AutoAdvance:
     parts = rest.split()
     if len(parts) == 2 and parts[0].lower() == "auto":
         if parts[1].lower() not in ("on", "off"):
@@ -363,14 +332,14 @@ def _timebox(verb: str, rest: str) -> Timebox | AutoAdvance:
     return Timebox(stage=stage, minutes=int(parts[1]))
 
 
-def _facilitator(verb: str, rest: str) -> Facilitator:
+def parse_facilitator(verb: str, rest: str) -> Facilitator:
     user_id = parse_mention(rest)
     if user_id is None:
         raise ParseError(verb, "error.bad_mention")
     return Facilitator(user_id=user_id)
 
 
-def _progress(verb: str, rest: str) -> ProgressAnswer:
+def parse_progress(verb: str, rest: str) -> ProgressAnswer:
     word, _, note = rest.partition(" ")
     answer = _PROGRESS_WORDS.get(word.lower())
     if answer is None:
@@ -378,7 +347,7 @@ def _progress(verb: str, rest: str) -> ProgressAnswer:
     return ProgressAnswer(answer=answer, note=note.strip())
 
 
-def _quiet(verb: str, rest: str) -> Quiet:
+def parse_quiet(verb: str, rest: str) -> Quiet:
     """``22:00-07:00``, ``22:00-07:00 Europe/Paris`` (your own zone, kept), or ``off``."""
     if rest.lower() == "off":
         return Quiet(hours=None)
@@ -392,7 +361,7 @@ def _quiet(verb: str, rest: str) -> Quiet:
     return Quiet(hours=parsed, zone=zone.strip() or None)
 
 
-def _timezone(verb: str, rest: str) -> Timezone:
+def parse_timezone(verb: str, rest: str) -> Timezone:
     try:
         timeparse.zone(rest)
     except timeparse.TimeFormatError as error:
@@ -400,43 +369,28 @@ def _timezone(verb: str, rest: str) -> Timezone:
     return Timezone(name=rest)
 
 
-def _help(verb: str, rest: str) -> Help:
-    wanted = " ".join(rest.lower().split()) or None
-    if wanted is not None and wanted not in COMMAND_NAMES and wanted != "programme":
-        raise ParseError(None, "error.unknown_verb", word=wanted)
-    return Help(verb=wanted)
+def parse_programme_create(verb: str, rest: str) -> ProgrammeCreate:
+    if not rest:
+        raise ParseError(verb, "error.missing_argument")
+    if len(rest) > NAME_LIMIT:
+        raise ParseError(verb, "error.name_too_long", limit=str(NAME_LIMIT))
+    return ProgrammeCreate(name=rest)
 
 
-def _programme(verb: str, rest: str) -> Command:
-    sub, _, argument = rest.partition(" ")
-    sub = sub.lower()
-    argument = argument.strip()
-    name = f"programme {sub}"
-    if not sub:
-        raise ParseError("programme", "error.missing_argument")
-    if sub not in PROGRAMME_VERBS:
-        raise ParseError("programme", "error.unknown_verb", word=name)
-    if sub == "create":
-        if not argument:
-            raise ParseError(name, "error.missing_argument")
-        if len(argument) > NAME_LIMIT:
-            raise ParseError(name, "error.name_too_long", limit=str(NAME_LIMIT))
-        return ProgrammeCreate(name=argument)
-    if sub == "join":
-        if not argument or " " in argument:
-            raise ParseError(name, "error.bad_code")
-        return ProgrammeJoin(code=argument.strip("`").upper())
-    if sub == "coordinator":
-        user_id = parse_mention(argument)
-        if user_id is None:
-            raise ParseError(name, "error.bad_mention")
-        return ProgrammeCoordinator(user_id=user_id)
-    if argument:
-        raise ParseError(name, "error.no_arguments")
-    return ProgrammeLeave() if sub == "leave" else ProgrammeCode()
+def parse_programme_join(verb: str, rest: str) -> ProgrammeJoin:
+    if not rest or " " in rest:
+        raise ParseError(verb, "error.bad_code")
+    return ProgrammeJoin(code=rest.strip("`").upper())
 
 
-def _org(verb: str, rest: str) -> Org:
+def parse_programme_coordinator(verb: str, rest: str) -> ProgrammeCoordinator:
+    user_id = parse_mention(rest)
+    if user_id is None:
+        raise ParseError(verb, "error.bad_mention")
+    return ProgrammeCoordinator(user_id=user_id)
+
+
+def parse_org(verb: str, rest: str) -> Org:
     if not rest:
         raise ParseError(verb, "error.missing_argument")
     if len(rest) > NAME_LIMIT:
@@ -444,7 +398,7 @@ def _org(verb: str, rest: str) -> Org:
     return Org(name=rest)
 
 
-def _announce(verb: str, rest: str) -> Announce:
+def parse_announce(verb: str, rest: str) -> Announce:
     everywhere = rest.startswith("--all")
     text = rest[len("--all"):].strip() if everywhere else rest
     if not text:
@@ -452,7 +406,7 @@ def _announce(verb: str, rest: str) -> Announce:
     return Announce(text=text, everywhere=everywhere)
 
 
-def _digest(verb: str, rest: str) -> Digest:
+def parse_digest(verb: str, rest: str) -> Digest:
     words = rest.lower().split()
     if not words:
         return Digest(csv=False)
@@ -469,48 +423,22 @@ def _digest(verb: str, rest: str) -> Digest:
     raise ParseError(verb, "error.bad_argument", argument=rest)
 
 
-def _share(verb: str, rest: str) -> ShareLearning:
+def parse_share(verb: str, rest: str) -> ShareLearning:
     if not rest:
         raise ParseError(verb, "error.missing_argument")
     return ShareLearning(text=rest)
 
 
-_PARSERS = {
-    "create": _create,
-    "join": _no_args(Join),
-    "leave": _no_args(Leave),
-    "schedule": _schedule,
-    "start": _no_args(Start),
-    "here": _here,
-    "next": _no_args(Next),
-    "status": _no_args(Status),
-    "report": _report,
-    "commit": _commit,
-    "end": _no_args(End),
-    "actions": _actions,
-    "checkins": _checkins,
-    "timebox": _timebox,
-    "facilitator": _facilitator,
-    "progress": _progress,
-    "quiet": _quiet,
-    "timezone": _timezone,
-    "export": _no_args(Export),
-    "forget-me": _no_args(ForgetMe),
-    "help": _help,
-    "programme": _programme,
-    "org": _org,
-    "announce": _announce,
-    "digest": _digest,
-    "share": _share,
-}
-assert tuple(_PARSERS) == VERBS
+_IN_THE_VERB_TABLE = {"parse": "parse", "read": "read", "command_name": "command_name",
+                      "VERBS": "FIRST_WORDS", "COMMAND_NAMES": "COMMAND_NAMES",
+                      "COORDINATOR_COMMANDS": "COORDINATOR_COMMANDS"}
 
 
-def command_name(text: str) -> str:
-    """The name a command's permission, usage and help are filed under (``programme join``)."""
-    words = text.strip().lower().split()
-    if not words:
-        return "help"
-    if words[0] == "programme" and len(words) > 1:
-        return f"programme {words[1]}"
-    return words[0]
+def __getattr__(name: str) -> object:
+    """The dispatch and the verb lists live in the verb table, which imports this module; they
+    are still found here under their old names (``grammar.parse``)."""
+    if name in _IN_THE_VERB_TABLE:
+        from bot.core import verbs
+
+        return getattr(verbs, _IN_THE_VERB_TABLE[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -92,6 +92,70 @@ ENGLISH: dict[str, str] = {
     "help.digest": "the programme digest now (it also goes out weekly); `csv` as a file; "
                    "`weekly Mon 09:00` moves the weekly one (coordinator)",
     "help.share": "share one learning with the programme, without your name or your set's",
+    # Typed commands (Discord's app commands): a description each, at most 100 characters
+    "command.set": "Revans: run your action learning set",
+    "command.programme": "Programmes: sets from several organisations",
+    "command.create": "Make this channel a set's home; you become its facilitator",
+    "command.create.name": "The set's name",
+    "command.join": "Join this set, accepting its ground rules",
+    "command.leave": "Leave this set (your commitments stay yours)",
+    "command.schedule": "The next meeting and how often, in the set's time zone",
+    "command.schedule.when": "Date and time as YYYY-MM-DD HH:MM, e.g. 2026-12-01 14:00",
+    "command.schedule.every": "Repeat every N weeks (1 to 26)",
+    "command.start": "Start a meeting now",
+    "command.here": "Say you're here; bid to ask for time to present",
+    "command.here.bid": "Ask for time to present",
+    "command.next": "Move the meeting on (facilitator or presenter)",
+    "command.status": "Stage, presenter, time left",
+    "command.report": "Report back on your commitments, during the review",
+    "command.report.outcome": "How it went",
+    "command.report.account": "What happened, and what you learned",
+    "command.commit": "Commit to an action, when presenting",
+    "command.commit.action": "The action you will take",
+    "command.commit.by": "Due date as YYYY-MM-DD (default: the next meeting)",
+    "command.end": "Close the meeting and post the summary (facilitator)",
+    "command.actions": "The set's open commitments, or only yours",
+    "command.actions.mine": "Only your own",
+    "command.checkins": "When check-ins go out, or pause / resume them",
+    "command.checkins.setting": "Offsets like 7d,-2d (s m h d w; minus counts back from the due "
+                                "date), or pause, or resume",
+    "command.timebox": "Change a stage's time box (facilitator)",
+    "command.timebox.stage": "The stage",
+    "command.timebox.minutes": "Minutes, 1 to 180",
+    "command.autoadvance": "Move on by itself when a stage's time is up (facilitator)",
+    "command.autoadvance.setting": "on or off",
+    "command.facilitator": "Hand the facilitator role on (facilitator)",
+    "command.facilitator.member": "The member who takes over",
+    "command.progress": "Answer a check-in: on track, stuck, done or snooze",
+    "command.progress.answer": "How it is going",
+    "command.progress.note": "A few words (optional)",
+    "command.quiet": "Your quiet hours (no check-ins then), or off",
+    "command.quiet.hours": "HH:MM-HH:MM [Area/City], e.g. 20:00-08:00 Europe/Paris, or off",
+    "command.timezone": "The set's time zone (facilitator)",
+    "command.timezone.zone": "Area/City, e.g. Europe/London",
+    "command.export": "Your own record, as a Markdown file by DM",
+    "command.forget-me": "Erase what you said in this set; counts stay",
+    "command.help": "The commands, or one command's usage",
+    "command.help.command": "A command, e.g. schedule",
+    "command.programme create": "Make this shared channel a programme's channel",
+    "command.programme create.name": "The programme's name",
+    "command.programme join": "This set joins a programme (facilitator)",
+    "command.programme join.code": "The join code a coordinator gave you",
+    "command.programme leave": "This set leaves its programme (facilitator)",
+    "command.programme coordinator": "Add a coordinator (coordinator)",
+    "command.programme coordinator.member": "The new coordinator",
+    "command.programme code": "A fresh join code, privately (coordinator)",
+    "command.org": "The organisation you come from (counted, never named)",
+    "command.org.name": "Your organisation",
+    "command.programme announce": "Post to the programme's channel (coordinator)",
+    "command.programme announce.text": "What to announce",
+    "command.programme announce.all": "Also post to every member set's channel",
+    "command.programme digest": "Post the programme digest now (coordinator)",
+    "command.programme digest.csv": "The same numbers as a CSV file",
+    "command.programme digest.weekly": "When it goes out each week: <weekday> <HH:MM>, e.g. mon "
+                                       "09:00",
+    "command.share": "Share one learning, anonymised, with the programme",
+    "command.share.insight": "What you learned",
     # Parse errors
     "error.wrapper": "{text}",
     "error.unknown_verb": "I don't know the command “{word}”.",
@@ -423,6 +487,7 @@ def t(key: str, **params: object) -> str:
     return escape(_ACTIVE[key]).format(**params)
 
 
-def raw(key: str) -> str:
-    """The template itself, unescaped (for tests and other catalogues)."""
-    return _ACTIVE[key]
+def plain(key: str, **params: object) -> str:
+    """The catalogue text for ``key`` as plain text, for what a platform shows without markup
+    (Discord's command descriptions)."""
+    return _ACTIVE[key].format(**params)

@@ -1,4 +1,5 @@
-"""Who may use which verb. One table, checked before any handler runs."""
+"""Who holds which role. Each verb's role is in the verb table (``bot.core.verbs``), checked
+before any handler runs."""
 
 from __future__ import annotations
 
@@ -13,36 +14,7 @@ class Role(StrEnum):
     MEMBER = "member"
     FACILITATOR = "facilitator"
     FACILITATOR_OR_PRESENTER = "facilitator-or-presenter"
-
-
-VERB_ROLES: dict[str, Role] = {
-    "create": Role.ANYONE,
-    "join": Role.ANYONE,
-    "help": Role.ANYONE,
-    "leave": Role.MEMBER,
-    "schedule": Role.MEMBER,
-    "start": Role.MEMBER,
-    "here": Role.MEMBER,
-    "status": Role.MEMBER,
-    "report": Role.MEMBER,
-    "commit": Role.MEMBER,
-    "actions": Role.MEMBER,
-    "checkins": Role.MEMBER,
-    "progress": Role.MEMBER,
-    "quiet": Role.MEMBER,
-    "export": Role.MEMBER,
-    "forget-me": Role.MEMBER,
-    "next": Role.FACILITATOR_OR_PRESENTER,
-    "end": Role.FACILITATOR,
-    "timebox": Role.FACILITATOR,
-    "facilitator": Role.FACILITATOR,
-    "timezone": Role.FACILITATOR,
-    "programme create": Role.ANYONE,
-    "programme join": Role.FACILITATOR,
-    "programme leave": Role.FACILITATOR,
-    "org": Role.MEMBER,
-    "share": Role.MEMBER,
-}
+    COORDINATOR = "coordinator"  # a programme's: checked against the programme, never a set
 
 
 def facilitator(state: SetState) -> UserRef | None:
@@ -54,6 +26,8 @@ def facilitator(state: SetState) -> UserRef | None:
 def holds(state: SetState, user: UserRef, role: Role) -> bool:
     if role is Role.ANYONE:
         return True
+    if role is Role.COORDINATOR:
+        return False
     if state.member(user) is None:
         return False
     if role is Role.MEMBER:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.core import grammar, timeparse
 from bot.core.cards import Button, ButtonStyle, Card, CardField, action_id
@@ -37,6 +39,7 @@ from bot.core.model import (
 )
 from bot.core.refs import UserRef, mention
 from bot.core.result import Interactive, Result, refuse, whisper
+from bot.core.verbs import Where, usable
 from bot.core.views import quoted
 
 CODE_LIFETIME = timedelta(days=30)
@@ -104,60 +107,87 @@ def is_coordinator(state: ProgrammeState, user: UserRef) -> bool:
 def run(state: ProgrammeState, event: Interactive, command: grammar.Command, name: str,
         ctx: Context) -> Result:
     """A command in the programme's channel, or a coordinator's command in a DM."""
-    programme = state.programme
     if isinstance(command, grammar.ProgrammeCreate | grammar.Create):
-        return refuse(state, event, "programme.channel_taken", name=quoted(programme.name, 100))
-    if not isinstance(command, grammar.Timezone) and name not in grammar.COORDINATOR_COMMANDS:
+        return refuse(state, event, "programme.channel_taken",
+                      name=quoted(state.programme.name, 100))
+    handler = PROGRAMME_HANDLERS.get(type(command))
+    if handler is None or not usable(name, Where.PROGRAMME):
         return refuse(state, event, "programme.not_here", verb=name)
     if not is_coordinator(state, event.user):
         return refuse(state, event, "programme.coordinators_only", verb=name)
-    match command:
-        case grammar.ProgrammeCoordinator(user_id=user_id):
-            target = UserRef(platform=event.user.platform, workspace=event.user.workspace,
-                             id=user_id)
-            if target in programme.coordinators:
-                return refuse(state, event, "programme.already_coordinator", who=mention(target))
-            programme = replace(programme, coordinators=(*programme.coordinators, target))
-            return Result(replace(state, programme=programme), (Post(
-                where=programme.channel, card=Card(body=t(
-                    "programme.coordinator_added", who=mention(target),
-                    by=mention(event.user)))),))
-        case grammar.ProgrammeCode():
-            programme = replace(programme, code=new_code(ctx),
-                                code_expires_at=ctx.now + CODE_LIFETIME)
-            return Result(replace(state, programme=programme), (code_whisper(event, programme),))
-        case grammar.Announce(text=text, everywhere=everywhere):
-            card = Card(title=t("announce.title", name=quoted(programme.name, 100)),
-                        body=quoted(text))
-            effects: list[Effect] = [Post(where=programme.channel, card=card)]
-            if everywhere:
-                effects.extend(Post(where=s.home, card=card) for s in state.sets)
-            effects.append(whisper(event, "announce.sent", count=len(effects)))
-            return Result(state, tuple(effects))
-        case grammar.Digest(csv=as_csv, weekday=weekday, at=at):
-            if weekday is not None and at is not None:
-                programme = replace(programme, digest_weekday=weekday, digest_time=at)
-                state = replace(state, programme=programme)
-                when = timeparse.format_when(next_digest_at(programme, ctx.now),
-                                             programme.timezone)
-                return Result(state, (*digest_pings(programme, ctx),
-                                      whisper(event, "digest.weekly_moved", when=when)))
-            if as_csv:
-                return Result(state, (
-                    DirectMessage(user=event.user, card=Card(body=t(
-                        "digest.csv_dm", name=quoted(programme.name, 100))),
-                        attachment=Attachment(filename=f"digest-{ctx.now:%Y%m%d}.csv",
-                                              content=digest_csv(state, ctx.now))),
-                    whisper(event, "digest.csv_sent")))
-            return Result(state, (Post(where=programme.channel, card=digest_card(state,
-                                                                                  ctx.now)),))
-        case grammar.Timezone(name=zone):
-            programme = replace(programme, timezone=zone)
-            return Result(replace(state, programme=programme), (
-                *digest_pings(programme, ctx),
-                Post(where=programme.channel, card=Card(body=t("programme.timezone",
-                                                               zone=zone)))))
-    return refuse(state, event, "programme.not_here", verb=name)
+    return handler(state, event, command, ctx)
+
+
+def _add_coordinator(state: ProgrammeState, event: Interactive,
+                     command: grammar.ProgrammeCoordinator, ctx: Context) -> Result:
+    programme = state.programme
+    target = UserRef(platform=event.user.platform, workspace=event.user.workspace,
+                     id=command.user_id)
+    if target in programme.coordinators:
+        return refuse(state, event, "programme.already_coordinator", who=mention(target))
+    programme = replace(programme, coordinators=(*programme.coordinators, target))
+    return Result(replace(state, programme=programme), (Post(
+        where=programme.channel, card=Card(body=t(
+            "programme.coordinator_added", who=mention(target),
+            by=mention(event.user)))),))
+
+
+def _new_code(state: ProgrammeState, event: Interactive, command: grammar.ProgrammeCode,
+              ctx: Context) -> Result:
+    programme = replace(state.programme, code=new_code(ctx),
+                        code_expires_at=ctx.now + CODE_LIFETIME)
+    return Result(replace(state, programme=programme), (code_whisper(event, programme),))
+
+
+def _announce(state: ProgrammeState, event: Interactive, command: grammar.Announce,
+              ctx: Context) -> Result:
+    programme = state.programme
+    card = Card(title=t("announce.title", name=quoted(programme.name, 100)),
+                body=quoted(command.text))
+    effects: list[Effect] = [Post(where=programme.channel, card=card)]
+    if command.everywhere:
+        effects.extend(Post(where=s.home, card=card) for s in state.sets)
+    effects.append(whisper(event, "announce.sent", count=len(effects)))
+    return Result(state, tuple(effects))
+
+
+def _digest(state: ProgrammeState, event: Interactive, command: grammar.Digest,
+            ctx: Context) -> Result:
+    programme = state.programme
+    if command.weekday is not None and command.at is not None:
+        programme = replace(programme, digest_weekday=command.weekday, digest_time=command.at)
+        state = replace(state, programme=programme)
+        when = timeparse.format_when(next_digest_at(programme, ctx.now), programme.timezone)
+        return Result(state, (*digest_pings(programme, ctx),
+                              whisper(event, "digest.weekly_moved", when=when)))
+    if command.csv:
+        return Result(state, (
+            DirectMessage(user=event.user, card=Card(body=t(
+                "digest.csv_dm", name=quoted(programme.name, 100))),
+                attachment=Attachment(filename=f"digest-{ctx.now:%Y%m%d}.csv",
+                                      content=digest_csv(state, ctx.now))),
+            whisper(event, "digest.csv_sent")))
+    return Result(state, (Post(where=programme.channel, card=digest_card(state, ctx.now)),))
+
+
+def _timezone(state: ProgrammeState, event: Interactive, command: grammar.Timezone,
+              ctx: Context) -> Result:
+    programme = replace(state.programme, timezone=command.name)
+    return Result(replace(state, programme=programme), (
+        *digest_pings(programme, ctx),
+        Post(where=programme.channel, card=Card(body=t("programme.timezone",
+                                                       zone=command.name)))))
+
+
+ProgrammeHandler = Callable[[ProgrammeState, Interactive, Any, Context], Result]
+# Each command usable in a programme's channel and what carries it out.
+PROGRAMME_HANDLERS: dict[type, ProgrammeHandler] = {
+    grammar.ProgrammeCoordinator: _add_coordinator,
+    grammar.ProgrammeCode: _new_code,
+    grammar.Announce: _announce,
+    grammar.Digest: _digest,
+    grammar.Timezone: _timezone,
+}
 
 
 def weekly_digest(state: ProgrammeState, ping: Ping, ctx: Context) -> Result:

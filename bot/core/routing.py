@@ -18,9 +18,10 @@ from bot.core.events import (
     StageTimerFired,
     TextPosted,
 )
-from bot.core.grammar import COORDINATOR_COMMANDS, command_name
+from bot.core.grammar import ProgrammeJoin
 from bot.core.model import PingKind
 from bot.core.refs import ChannelRef, UserRef
+from bot.core.verbs import COORDINATOR_COMMANDS, Load, Parsed, Target, button_target, read
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,15 +67,18 @@ class ByProgramme:
 
 Route = ByChannel | BySet | ByMeeting | ByCommitment | ByUser | ByCoordinator | ByProgramme
 
-_MEETING_VERBS = frozenset({"next", "here", "bid", "present", "commit", "report", "insight"})
+
+def read_command(event: Event) -> Parsed | None:
+    """A command event's ``/set`` line, read once: the engine routes, loads and steps on it."""
+    return read(event.text) if isinstance(event, CommandIssued) else None
 
 
-def route(event: Event) -> Route:
+def route(event: Event, command: Parsed | None = None) -> Route:
+    """The key of the aggregate ``event`` belongs to (``command``: its line, read once)."""
     match event:
         case CommandIssued() if event.where.direct:
-            if command_name(event.text) in COORDINATOR_COMMANDS:
-                return ByCoordinator(event.user)
-            return ByUser(event.user)
+            name = (command or read(event.text)).name
+            return ByCoordinator(event.user) if name in COORDINATOR_COMMANDS else ByUser(event.user)
         case CommandIssued() | TextPosted():
             return ByUser(event.user) if event.where.direct else ByChannel(event.where)
         case ButtonPressed() | FormSubmitted():
@@ -83,13 +87,7 @@ def route(event: Event) -> Route:
                 verb, subject, _ = parse_action_id(encoded)
             except ValueError:
                 return ByChannel(event.where)
-            if verb in ("checkin", "help"):
-                return ByCommitment(subject)
-            if verb == "join":
-                return BySet(subject)
-            if verb in _MEETING_VERBS:
-                return ByMeeting(subject)
-            return ByChannel(event.where)
+            return _by_target(button_target(verb), subject, event.where)
         case PingDue() | PingMissed():
             if event.ping.kind is PingKind.DIGEST:
                 return ByProgramme(event.ping.set_id)
@@ -99,14 +97,26 @@ def route(event: Event) -> Route:
     raise TypeError(f"unknown event type: {type(event).__name__}")
 
 
-def needs_history(event: Event) -> bool:
-    """Whether ``step`` needs every entry of the set (only the export does)."""
-    return isinstance(event, CommandIssued) and command_name(event.text) == "export"
+def _by_target(target: Target, subject: str, where: ChannelRef) -> Route:
+    match target:
+        case Target.COMMITMENT:
+            return ByCommitment(subject)
+        case Target.SET:
+            return BySet(subject)
+        case Target.MEETING:
+            return ByMeeting(subject)
+    return ByChannel(where)
 
 
-def join_code(event: Event) -> str | None:
+def needs_history(command: Parsed | None) -> bool:
+    """Whether ``step`` needs every entry of the set (the table says which verbs do)."""
+    verb = command.verb if command is not None and command.command is not None else None
+    return verb is not None and verb.loads is Load.HISTORY
+
+
+def join_code(command: Parsed | None) -> str | None:
     """The code in ``/set programme join <code>``: the engine loads the programme it names."""
-    if not isinstance(event, CommandIssued) or command_name(event.text) != "programme join":
+    verb = command.verb if command is not None else None
+    if verb is None or verb.loads is not Load.PROGRAMME_BY_CODE:
         return None
-    words = event.text.split()
-    return words[2].strip("`").upper() if len(words) == 3 else None
+    return command.command.code if isinstance(command.command, ProgrammeJoin) else None

@@ -6,6 +6,9 @@ set's state, calls ``step``, saves the new state and hands the effects out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from bot.core import checkins, grammar, meeting, programme, schedule, setlife, timeparse
 from bot.core.cards import parse_action_id
 from bot.core.events import (
@@ -21,22 +24,28 @@ from bot.core.events import (
 from bot.core.grammar import ParseError
 from bot.core.messages import t
 from bot.core.model import Context, Outcome, PingKind, ProgrammeState, Progress, SetState
-from bot.core.permissions import VERB_ROLES, Role, facilitator, holds
+from bot.core.permissions import Role, facilitator, holds
 from bot.core.refs import mention
 from bot.core.result import Interactive, Result, refuse
+from bot.core.verbs import COORDINATOR_COMMANDS, Parsed, Where, read, usable
 from bot.core.views import quoted
 
-# Verbs that make sense in a DM with the bot (the engine finds the member's set).
-DIRECT_VERBS = frozenset({"progress", "quiet", "help", "actions", "export", "status"})
 
+def step(state: SetState | ProgrammeState | None, event: Event, ctx: Context,
+         command: Parsed | None = None) -> Result:
+    """Decide ``event`` against ``state``; return the new state and the effects.
 
-def step(state: SetState | ProgrammeState | None, event: Event, ctx: Context) -> Result:
-    """Decide ``event`` against ``state``; return the new state and the effects."""
+    ``command``: a ``CommandIssued``'s line as the engine read it (read here if not given).
+    """
+    parsed = command
+    if parsed is None and isinstance(event, CommandIssued):
+        parsed = read(event.text)
     if isinstance(state, ProgrammeState):
-        return _programme_event(state, event, ctx)
+        return _programme_event(state, event, parsed, ctx)
     match event:
         case CommandIssued():
-            return _command(state, event, ctx)
+            assert parsed is not None
+            return _command(state, event, parsed, ctx)
         case TextPosted():
             if state is None or event.where.direct or event.where != state.set.home:
                 return Result(state)
@@ -76,13 +85,12 @@ def _usage_error(state: SetState | None, event: Interactive, error: ParseError) 
     return refuse(state, event, "error.wrapper", text=text)
 
 
-def _command(state: SetState | ProgrammeState | None, event: CommandIssued,
+def _command(state: SetState | ProgrammeState | None, event: CommandIssued, parsed: Parsed,
              ctx: Context) -> Result:
-    try:
-        command = grammar.parse(event.text)
-    except ParseError as error:
-        return _usage_error(state, event, error)
-    name = grammar.command_name(event.text)
+    if parsed.error is not None:
+        return _usage_error(state, event, parsed.error)
+    command, name, verb = parsed.command, parsed.name, parsed.verb
+    assert command is not None and verb is not None
     if isinstance(command, grammar.Help):
         return setlife.help_for(event, command.verb, state)
     if isinstance(command, grammar.Create | grammar.ProgrammeCreate):
@@ -90,17 +98,16 @@ def _command(state: SetState | ProgrammeState | None, event: CommandIssued,
     if isinstance(state, ProgrammeState):
         return programme.run(state, event, command, name, ctx)
     if state is None:
-        if event.where.direct and name in grammar.COORDINATOR_COMMANDS:
+        if event.where.direct and name in COORDINATOR_COMMANDS:
             return refuse(state, event, "programme.not_a_coordinator")
         key = "direct.no_set" if event.where.direct else "set.not_a_set"
         return refuse(state, event, key)
-    if name in grammar.COORDINATOR_COMMANDS:
+    if not usable(name, Where.SET):
         return refuse(state, event, "programme.use_programme_channel", verb=name)
-    if event.where.direct and name not in DIRECT_VERBS:
+    if event.where.direct and not usable(name, Where.DIRECT):
         return refuse(state, event, "direct.channel_only", verb=name)
-    role = VERB_ROLES[name]
-    if not holds(state, event.user, role):
-        return _not_allowed(state, event, name, role)
+    if not holds(state, event.user, verb.role):
+        return _not_allowed(state, event, name, verb.role)
     return _run(state, event, command, ctx)
 
 
@@ -119,10 +126,12 @@ def _create(state: SetState | ProgrammeState | None, event: CommandIssued,
     return setlife.create(event, command.name, ctx)
 
 
-def _programme_event(state: ProgrammeState, event: Event, ctx: Context) -> Result:
+def _programme_event(state: ProgrammeState, event: Event, parsed: Parsed | None,
+                     ctx: Context) -> Result:
     match event:
         case CommandIssued():
-            return _command(state, event, ctx)
+            assert parsed is not None
+            return _command(state, event, parsed, ctx)
         case PingDue(ping=ping) if ping.kind is PingKind.DIGEST:
             return programme.weekly_digest(state, ping, ctx)
     return Result(state)  # channel talk and stray events in a programme channel: nothing
@@ -139,61 +148,62 @@ def _not_allowed(state: SetState, event: Interactive, verb: str, role: Role) -> 
                   who=t("word.or").join(dict.fromkeys(movers)) or t("word.nobody"))
 
 
+SetHandler = Callable[[SetState, CommandIssued, Any, Context], Result]
+
+
+def _progress(state: SetState, event: CommandIssued, command: grammar.ProgressAnswer,
+              ctx: Context) -> Result:
+    commitment = checkins.pick_commitment(state, event.user)
+    if commitment is None:
+        return refuse(state, event, "checkin.none_open")
+    return checkins.answer(state, event, commitment, command.answer, command.note, ctx)
+
+
+# Each command of a set's verb and what carries it out (coordinators' are in ``programme``).
+SET_HANDLERS: dict[type, SetHandler] = {
+    grammar.Join: lambda state, event, _, ctx: setlife.join(state, event, ctx),
+    grammar.Leave: lambda state, event, _, ctx: setlife.leave(state, event, ctx),
+    grammar.Schedule: setlife.schedule,
+    grammar.Start: lambda state, event, _, ctx: meeting.start(state, event, ctx),
+    grammar.Here: lambda state, event, command, ctx: meeting.here(state, event, command.bid,
+                                                                  ctx),
+    grammar.Next: lambda state, event, _, ctx: meeting.advance(state, event, ctx, seen_seq=None),
+    grammar.Status: lambda state, event, _, ctx: setlife.status(state, event, ctx),
+    grammar.Report: lambda state, event, command, ctx: meeting.report(
+        state, event, command.outcome, command.account, ctx),
+    grammar.Commit: lambda state, event, command, ctx: meeting.commit(
+        state, event, command.action, command.by, ctx),
+    grammar.End: lambda state, event, _, ctx: meeting.end(state, event, ctx),
+    grammar.Actions: lambda state, event, command, ctx: setlife.actions(state, event,
+                                                                        command.mine, ctx),
+    grammar.Checkins: setlife.set_checkins,
+    grammar.Timebox: setlife.set_timebox,
+    grammar.AutoAdvance: lambda state, event, command, ctx: setlife.set_auto_advance(
+        state, event, command.on, ctx),
+    grammar.Facilitator: lambda state, event, command, ctx: setlife.hand_on(
+        state, event, command.user_id, ctx),
+    grammar.ProgressAnswer: _progress,
+    grammar.Quiet: setlife.set_quiet,
+    grammar.Timezone: lambda state, event, command, ctx: setlife.set_timezone(
+        state, event, command.name, ctx),
+    grammar.Export: lambda state, event, _, ctx: setlife.export(state, event, ctx),
+    grammar.ForgetMe: lambda state, event, _, ctx: setlife.forget_me(state, event, ctx),
+    grammar.ProgrammeJoin: lambda state, event, command, ctx: programme.set_join(
+        state, event, command.code, ctx),
+    grammar.ProgrammeLeave: lambda state, event, _, ctx: programme.set_leave(state, event, ctx),
+    grammar.Org: lambda state, event, command, ctx: programme.set_org(state, event,
+                                                                      command.name, ctx),
+    grammar.ShareLearning: lambda state, event, command, ctx: programme.share(
+        state, event, command.text, ctx),
+}
+
+
 def _run(state: SetState, event: CommandIssued, command: grammar.Command,
          ctx: Context) -> Result:
-    match command:
-        case grammar.Join():
-            return setlife.join(state, event, ctx)
-        case grammar.Leave():
-            return setlife.leave(state, event, ctx)
-        case grammar.Schedule():
-            return setlife.schedule(state, event, command, ctx)
-        case grammar.Start():
-            return meeting.start(state, event, ctx)
-        case grammar.Here(bid=bid):
-            return meeting.here(state, event, bid, ctx)
-        case grammar.Next():
-            return meeting.advance(state, event, ctx, seen_seq=None)
-        case grammar.Status():
-            return setlife.status(state, event, ctx)
-        case grammar.Report(outcome=outcome, account=account):
-            return meeting.report(state, event, outcome, account, ctx)
-        case grammar.Commit(action=action, by=by):
-            return meeting.commit(state, event, action, by, ctx)
-        case grammar.End():
-            return meeting.end(state, event, ctx)
-        case grammar.Actions(mine=mine):
-            return setlife.actions(state, event, mine, ctx)
-        case grammar.Checkins():
-            return setlife.set_checkins(state, event, command, ctx)
-        case grammar.Timebox():
-            return setlife.set_timebox(state, event, command, ctx)
-        case grammar.AutoAdvance(on=on):
-            return setlife.set_auto_advance(state, event, on, ctx)
-        case grammar.Facilitator(user_id=user_id):
-            return setlife.hand_on(state, event, user_id, ctx)
-        case grammar.ProgressAnswer(answer=answer, note=note):
-            commitment = checkins.pick_commitment(state, event.user)
-            if commitment is None:
-                return refuse(state, event, "checkin.none_open")
-            return checkins.answer(state, event, commitment, answer, note, ctx)
-        case grammar.Quiet():
-            return setlife.set_quiet(state, event, command, ctx)
-        case grammar.Timezone(name=name):
-            return setlife.set_timezone(state, event, name, ctx)
-        case grammar.Export():
-            return setlife.export(state, event, ctx)
-        case grammar.ForgetMe():
-            return setlife.forget_me(state, event, ctx)
-        case grammar.ProgrammeJoin(code=code):
-            return programme.set_join(state, event, code, ctx)
-        case grammar.ProgrammeLeave():
-            return programme.set_leave(state, event, ctx)
-        case grammar.Org(name=org):
-            return programme.set_org(state, event, org, ctx)
-        case grammar.ShareLearning(text=text):
-            return programme.share(state, event, text, ctx)
-    raise TypeError(f"unhandled command: {command!r}")
+    handler = SET_HANDLERS.get(type(command))
+    if handler is None:
+        raise TypeError(f"unhandled command: {command!r}")
+    return handler(state, event, command, ctx)
 
 
 def _button(state: SetState | None, event: ButtonPressed, ctx: Context) -> Result:

@@ -18,7 +18,6 @@ from bot.core.cards import (
     action_id,
     clip,
 )
-from bot.core.grammar import COMMAND_NAMES
 from bot.core.messages import t
 from bot.core.model import (
     Commitment,
@@ -29,6 +28,7 @@ from bot.core.model import (
 )
 from bot.core.numbering import number_of, numbered
 from bot.core.refs import UserRef, escape, mention
+from bot.core.verbs import TABLE
 
 SHOWN_TEXT_LIMIT = 4000
 
@@ -308,7 +308,7 @@ def help_card(verb: str | None) -> Card:
     if verb is not None:
         return Card(title=t("help.title_verb", verb=verb),
                     body=t(f"usage.{verb}") + "\n" + t(f"help.{verb}"))
-    lines = [f"`{t('usage.' + v)}` — {t('help.' + v)}" for v in COMMAND_NAMES]
+    lines = [f"`{t(verb.usage_id)}` — {t(verb.help_id)}" for verb in TABLE]
     return Card(title=t("help.title"), body="\n".join(lines))
 
 
