@@ -95,7 +95,7 @@ class RecordingOutbox:
     def __init__(self) -> None:
         self.sent: list[Effect] = []
 
-    async def send(self, effect: Effect) -> None:
+    async def send(self, effect: Effect, reply: object = None) -> None:
         self.sent.append(effect)
 
 
@@ -106,7 +106,7 @@ class CheckinOutbox:
         self.commitments: list[str] = []
         self.other = 0
 
-    async def send(self, effect: Effect) -> None:
+    async def send(self, effect: Effect, reply: object = None) -> None:
         if isinstance(effect, DirectMessage):
             self.commitments.append(dm_commitment(effect))
         else:

@@ -55,7 +55,7 @@ class FileOutbox:
         self.file = path.open("w", encoding="ascii")
         self.other = 0
 
-    async def send(self, effect: Effect) -> None:
+    async def send(self, effect: Effect, reply: object = None) -> None:
         if isinstance(effect, DirectMessage):
             self.file.write(dm_commitment(effect) + "\n")
         else:

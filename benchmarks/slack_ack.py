@@ -69,15 +69,15 @@ async def serve_ours(api_port: int, port: int, database: str) -> None:
     import logging
 
     from adapters.slack.app import start_slack
+    from adapters.slack.settings import SlackSettings
     from bot.runtime import build
     from config.settings import Settings
 
     logging.basicConfig(level=logging.WARNING)
-    settings = Settings(slack_bot_token="xoxb-bench", slack_signing_secret=SECRET,
-                        slack_api_base_url=f"http://127.0.0.1:{api_port}/api/",
-                        database_url=f"sqlite:///{database}", port=port)
-    runtime = await build(settings)
-    await start_slack(settings, runtime, host="127.0.0.1")
+    slack = SlackSettings(slack_bot_token="xoxb-bench", slack_signing_secret=SECRET,
+                          slack_api_base_url=f"http://127.0.0.1:{api_port}/api/")
+    runtime = await build(Settings(database_url=f"sqlite:///{database}"))
+    await start_slack(slack, runtime, host="127.0.0.1", port=port)
     await asyncio.Event().wait()
 
 

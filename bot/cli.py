@@ -10,23 +10,19 @@ import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
 
 from pydantic import ValidationError
 
+from adapters import registry
 from adapters.console.app import ConsoleApp, ConsoleClock
 from adapters.console.outbox import ConsoleOutbox
 from bot import demo
-from bot.gateway import HeldByOneProcess, gateway_lock_name
-from bot.runtime import PlatformStartError, Runtime, build, configure_logging
+from bot.platform import Platform, PlatformStartError, Service
+from bot.runtime import Runtime, build, configure_logging
 from bot.scheduler import PingScheduler
 from bot.web import WebServer, WebStartError
 from config.settings import Settings
 from storage.database import DatabaseError
-from storage.locks import ProcessLock
-
-if TYPE_CHECKING:
-    from adapters.discord.app import DiscordAdapter
 
 log = logging.getLogger("revans")
 STOP_SECONDS = 9.0  # SIGTERM to exit; platforms (Heroku) kill at 10 s
@@ -34,10 +30,14 @@ STOP_SECONDS = 9.0  # SIGTERM to exit; platforms (Heroku) kill at 10 s
 NO_PLATFORM = """\
 revans run: no platform credentials are set, so there is nothing to connect to.
 Set them in the environment or in a .env file (see .env.example):
-  Slack (Socket Mode):  SLACK_BOT_TOKEN and SLACK_APP_TOKEN
-  Slack (HTTP):         SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (served on PORT at /slack/events)
-  Discord:              DISCORD_TOKEN
+{needs}
 To try Revans without any of them: `revans console` (type as any member) or `revans demo`."""
+
+
+def no_platform_text(plugins: list[Platform]) -> str:
+    """What to set, one indented line (or a few) per registered platform."""
+    lines = [f"  {line}" for plugin in plugins for line in plugin.needs().splitlines()]
+    return NO_PLATFORM.format(needs="\n".join(lines))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = Settings()
+        if args.command == "run":
+            configured_platforms()  # a malformed platform setting is named here too
     except ValidationError as error:
         print(f"revans: a setting is wrong:\n{error}", file=sys.stderr)
         return 2
@@ -90,83 +92,45 @@ async def migrate(settings: Settings) -> int:
     return 0
 
 
-class Service(Protocol):
-    """A running platform connection (Slack app, Discord client): started, then stopped."""
-
-    async def stop(self) -> None: ...
-
-
-async def start_platform(name: str, settings: Settings, runtime: Runtime,
-                         web: WebServer | None = None) -> Service:
-    """Start one platform's adapter; each lives in ``adapters/<name>/app.py``. Slack over
-    HTTP adds its route to ``web`` when given, instead of serving on its own."""
-    if name == "slack":
-        from adapters.slack.app import start_slack
-
-        return await start_slack(settings, runtime,
-                                 web_app=web.app if web is not None else None)
-    if name == "discord":
-        from adapters.discord.app import start_discord
-
-        return await start_discord(settings, runtime)
-    raise ValueError(f"unknown platform {name!r}")
+def configured_platforms() -> list[Platform]:
+    """The registered platforms whose own settings are enough to start them (a malformed
+    setting raises pydantic's ``ValidationError``)."""
+    return [plugin for plugin in registry.platforms() if plugin.configured()]
 
 
 async def run(settings: Settings) -> int:
     """The bot on every configured platform, with the scheduler, until SIGTERM or Ctrl-C."""
-    if not settings.platforms:
-        print(NO_PLATFORM, file=sys.stderr)
+    plugins = configured_platforms()
+    if not plugins:
+        print(no_platform_text(registry.platforms()), file=sys.stderr)
         return 1
     runtime = await build(settings)
     scheduler = PingScheduler(runtime.delivery, sweep_seconds=settings.ping_sweep_seconds)
-    web = WebServer(runtime.db, port=settings.port)
+    web = runtime.web
+    assert web is not None
     services: list[Service] = []
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signal_number, stop.set)
     try:
-        for name in settings.platforms:
-            if name == "discord":
-                services.append(await _discord_held_by_one_process(settings, runtime))
-                continue
-            services.append(await start_platform(name, settings, runtime, web))
-            log.info("%s adapter started", name)
+        for plugin in plugins:
+            services.append(await plugin.start(runtime))
+            log.info("%s adapter started", plugin.name)
         try:
             await web.start()
         except WebStartError:
-            if "slack" in settings.platforms and not settings.slack_app_token:
-                raise  # Slack over HTTP cannot work without its port
+            if web.serves_platforms:
+                raise  # a platform's route (Slack over HTTP) cannot work without its port
             log.warning("PORT %s is taken: /healthz and /metrics are not served, the bot runs "
                         "on", settings.port)
         scheduler.start()
-        log.info("revans is running (%s)", ", ".join(settings.platforms))
+        log.info("revans is running (%s)", ", ".join(plugin.name for plugin in plugins))
         await stop.wait()
         log.info("stopping")
     finally:
         await _stop(web, scheduler, services, runtime, loop.time() + STOP_SECONDS)
     return 0
-
-
-async def _discord_held_by_one_process(settings: Settings,
-                                       runtime: Runtime) -> HeldByOneProcess:
-    """Discord's gateway, connected only by the process holding the database lock for it."""
-    token = settings.discord_token
-    assert token is not None
-    lock = ProcessLock(runtime.db, gateway_lock_name("discord", token.get_secret_value()))
-
-    async def log_in() -> DiscordAdapter:
-        from adapters.discord.app import start_discord
-
-        return await start_discord(settings, runtime, gateway=False)
-
-    held = HeldByOneProcess("discord", lock, log_in)
-    try:
-        await held.begin()
-    except BaseException:
-        await lock.dispose()
-        raise
-    return held
 
 
 async def _stop(web: WebServer, scheduler: PingScheduler, services: list[Service],

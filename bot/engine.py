@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -46,9 +46,11 @@ MAX_ATTEMPTS = 10
 
 
 class Outbox(Protocol):
-    """A platform's way of carrying out outbound effects (Post, Update, Whisper, ...)."""
+    """A platform's way of carrying out outbound effects (Post, Update, Whisper, ...), given
+    the reply context its inbound built for the event (``None`` for pings); see
+    ``bot.outbox.Outbox``, the base class the platforms' outboxes share."""
 
-    async def send(self, effect: Effect) -> None: ...
+    async def send(self, effect: Effect, reply: Any = None) -> None: ...
 
 
 def new_id() -> str:
@@ -79,8 +81,10 @@ class Engine:
     id_factory: Callable[[], str] = new_id
     ping_listeners: list[Callable[[Sequence[Ping]], None]] = field(default_factory=list)
 
-    async def handle(self, event: Event) -> tuple[Effect, ...]:
-        """Decide and commit ``event``, then carry out its outbound effects.
+    async def handle(self, event: Event, reply: Any = None) -> tuple[Effect, ...]:
+        """Decide and commit ``event``, then carry out its outbound effects; ``reply`` is the
+        reply context the platform's inbound built (the interaction to answer…), handed to
+        that platform's outbox with each effect.
 
         Timed and counted for ``/metrics``; every log line on the way carries the event id,
         the platform and (once known) the set.
@@ -91,7 +95,8 @@ class Engine:
                              platform=where.platform if where is not None else None):
             results = await self.decide([event])
             effects = results[0] if results else ()
-            await self.dispatch(effects)
+            await self.dispatch(effects, reply,
+                                platform=where.platform if where is not None else None)
             seconds = time.perf_counter() - started
             log.info("handled %s: %d effects in %.1f ms", type(event).__name__, len(effects),
                      seconds * 1000)
@@ -217,18 +222,21 @@ class Engine:
             case _:
                 raise TypeError(f"unknown storage effect: {type(effect).__name__}")
 
-    async def dispatch(self, effects: Iterable[Effect]) -> None:
-        """Hand outbound effects to their platform's outbox; one failure does not stop the rest."""
+    async def dispatch(self, effects: Iterable[Effect], reply: Any = None, *,
+                       platform: str | None = None) -> None:
+        """Hand outbound effects to their platform's outbox; one failure does not stop the rest.
+        ``reply`` goes only with effects on ``platform`` (the event's): a reply context means
+        nothing to another platform's outbox."""
         for effect in effects:
             if not isinstance(effect, OUTBOUND):
                 raise TypeError(f"not an outbound effect: {type(effect).__name__}")
-            platform = effect_platform(effect)
-            outbox = self.outboxes.get(platform)
+            target = effect_platform(effect)
+            outbox = self.outboxes.get(target)
             if outbox is None:
-                log.error("no outbox for platform %s; dropped %s", platform,
+                log.error("no outbox for platform %s; dropped %s", target,
                           type(effect).__name__)
                 continue
             try:
-                await outbox.send(effect)
+                await outbox.send(effect, reply if target == platform else None)
             except Exception:  # noqa: BLE001 - a platform error must not stop the bot
-                log.exception("could not deliver %s on %s", type(effect).__name__, platform)
+                log.exception("could not deliver %s on %s", type(effect).__name__, target)

@@ -1,4 +1,5 @@
-"""A platform connection that only one process may hold: Discord's gateway.
+"""A platform connection that only one process may hold: Discord's gateway (Matrix's sync
+loop next); adapters reach it through ``Host.held_by_one_process``.
 
 Discord gives a bot one gateway session (per shard); two processes connected with the same
 token would each receive every event and answer it. So of several ``revans run`` processes only
@@ -14,23 +15,13 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Protocol
 
+from bot.platform import GatewayService
 from storage.locks import ProcessLock
 
 log = logging.getLogger("revans.gateway")
 RETRY_SECONDS = 3.0
 CHECK_SECONDS = 3.0
-
-
-class GatewayService(Protocol):
-    """A platform adapter that can send without its gateway and connect it later."""
-
-    gateway_connected: bool
-
-    def connect_gateway(self) -> None: ...
-
-    async def stop(self) -> None: ...
 
 
 def gateway_lock_name(platform: str, token: str) -> str:

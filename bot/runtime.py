@@ -1,27 +1,79 @@
-"""Building the running bot from settings: database, engine, delivery and scheduler."""
+"""Building the running bot from settings: database, engine, delivery and the host that
+platform adapters are started with (``bot.platform.Host``)."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
+
+from aiohttp import web
 
 from bot.clock import Clock, SystemClock
 from bot.engine import Engine
+from bot.gateway import HeldByOneProcess, gateway_lock_name
+from bot.platform import GatewayService, PlatformStartError, Service
 from bot.scheduler import PingDelivery
+from bot.slots import MessageSlots
+from bot.web import WebServer
 from config.settings import Settings
-from storage import database
+from storage import adapter_state, database
+from storage.locks import ProcessLock
 
-
-class PlatformStartError(RuntimeError):
-    """A platform adapter cannot start with the given settings; the message says what to fix."""
+__all__ = ["PlatformStartError", "Runtime", "build", "configure_logging"]
 
 
 @dataclass
 class Runtime:
+    """The running bot; also the ``Host`` every platform adapter is started with."""
+
     db: database.Database
     engine: Engine
     delivery: PingDelivery
+    web: WebServer | None = None
+    _slots: MessageSlots | None = field(default=None, repr=False)
+
+    @property
+    def clock(self) -> Clock:
+        return self.engine.clock
+
+    @property
+    def web_app(self) -> web.Application:
+        """The application served on ``PORT`` (``/healthz``, ``/metrics``, and the routes
+        platforms add)."""
+        if self.web is None:
+            self.web = WebServer(self.db)
+        return self.web.app
+
+    @property
+    def slots(self) -> MessageSlots:
+        if self._slots is None:
+            self._slots = MessageSlots(self.db)
+        return self._slots
+
+    async def held_by_one_process(self, name: str, key: str,
+                                  log_in: Callable[[], Awaitable[GatewayService]]) -> Service:
+        """See ``bot.platform.Host.held_by_one_process``."""
+        lock = ProcessLock(self.db, gateway_lock_name(name, key))
+        held = HeldByOneProcess(name, lock, log_in)
+        try:
+            await held.begin()
+        except BaseException:
+            await lock.dispose()
+            raise
+        return held
+
+    async def adapter_state(self, platform: str, key: str) -> str | None:
+        return await self.db.run(partial(adapter_state.get_value, platform=platform, key=key))
+
+    async def set_adapter_state(self, platform: str, key: str, value: str | None) -> None:
+        await self.db.run(partial(adapter_state.put_value, platform=platform, key=key,
+                                  value=value, now=self.clock.now()))
+
+    async def take_adapter_state(self, platform: str, key: str) -> str | None:
+        return await self.db.run(partial(adapter_state.take_value, platform=platform, key=key))
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -40,7 +92,8 @@ async def build(settings: Settings, *, clock: Clock | None = None,
                     default_timezone=settings.default_timezone)
     delivery = PingDelivery(engine, grace=timedelta(hours=settings.ping_grace_hours),
                             lease=timedelta(seconds=settings.ping_lease_seconds))
-    return Runtime(db=db, engine=engine, delivery=delivery)
+    return Runtime(db=db, engine=engine, delivery=delivery,
+                   web=WebServer(db, port=settings.port))
 
 
 def configure_logging(settings: Settings) -> None:

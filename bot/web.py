@@ -51,6 +51,7 @@ class WebServer:
         self.app = web.Application(middlewares=[self._refuse_when_stopping])
         self.app.router.add_get("/healthz", self.healthz)
         self.app.router.add_get("/metrics", self.metrics)
+        self._own_routes = len(self.app.router.routes())
         self._runner: web.AppRunner | None = None
 
     @web.middleware
@@ -59,6 +60,11 @@ class WebServer:
         if not self.accepting:
             return web.Response(status=503, text="stopping", headers={"Connection": "close"})
         return await handler(request)
+
+    @property
+    def serves_platforms(self) -> bool:
+        """Whether a platform added a route of its own (then it needs this server's port)."""
+        return len(self.app.router.routes()) > self._own_routes
 
     async def healthz(self, _request: web.Request) -> web.Response:
         problem = await database_health(self.db)

@@ -1,31 +1,27 @@
-"""One ``Settings`` object, read from the environment or a ``.env`` file (pydantic-settings)."""
+"""The bot's own settings, read from the environment or a ``.env`` file (pydantic-settings).
+
+Each platform adapter reads its own settings (its tokens) with a class of its own in
+``adapters/<name>/settings.py``; this one holds what every process needs.
+"""
 
 from __future__ import annotations
 
 import ipaddress
 from urllib.parse import urlparse
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///revans.db"
 
 
 class Settings(BaseSettings):
-    """Every setting named in the README; tokens are ``SecretStr`` so they never get logged."""
+    """The database, the HTTP port, time zones, logging and ping delivery."""
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8",
                                       extra="ignore")
 
     database_url: str = DEFAULT_DATABASE_URL
-    slack_bot_token: SecretStr | None = None
-    slack_signing_secret: SecretStr | None = None
-    slack_app_token: SecretStr | None = None
-    slack_api_base_url: str = "https://slack.com/api/"
-    discord_token: SecretStr | None = None
-    discord_guild_ids: str = ""
-    discord_api_base: str | None = None
-    discord_gateway_url: str | None = None
     port: int = Field(default=3000, ge=1, le=65535)
     default_timezone: str = "UTC"
     log_level: str = "INFO"
@@ -50,15 +46,6 @@ class Settings(BaseSettings):
             ) from None
         return value
 
-    @field_validator("discord_guild_ids")
-    @classmethod
-    def _guild_ids(cls, value: str) -> str:
-        for part in value.replace(" ", "").split(","):
-            if part and not part.isdigit():
-                raise ValueError("DISCORD_GUILD_IDS must be guild ids separated by commas, "
-                                 "e.g. 123456789012345678,234567890123456789")
-        return value
-
     @field_validator("log_level")
     @classmethod
     def _level(cls, value: str) -> str:
@@ -74,20 +61,6 @@ class Settings(BaseSettings):
         if lower not in ("text", "json"):
             raise ValueError("LOG_FORMAT must be text or json")
         return lower
-
-    @property
-    def guild_ids(self) -> list[int]:
-        return [int(part) for part in self.discord_guild_ids.replace(" ", "").split(",") if part]
-
-    @property
-    def platforms(self) -> list[str]:
-        """The platforms whose credentials are set."""
-        found = []
-        if self.slack_bot_token and (self.slack_app_token or self.slack_signing_secret):
-            found.append("slack")
-        if self.discord_token:
-            found.append("discord")
-        return found
 
 
 def is_loopback_url(url: str) -> bool:

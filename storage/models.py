@@ -253,8 +253,20 @@ class MessageSlotRow(Base):
     message_id: Mapped[str] = mapped_column(String(100))
 
 
+class AdapterStateRow(Base):
+    """A platform adapter's own small persisted values (a sync token, a conversation
+    reference, "this member's DMs are closed"), by platform and key; never read by the core."""
+
+    __tablename__ = "adapter_state"
+
+    platform: Mapped[str] = mapped_column(String(40), primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 __all__ = [
     "Base", "SetRow", "MemberRow", "ProfileRow", "MeetingRow", "EntryRow", "CommitmentRow",
-    "CheckinRow", "PingRow", "SeenEventRow", "MessageSlotRow", "ProgrammeRow", "CoordinatorRow",
-    "ShareRow",
+    "CheckinRow", "PingRow", "SeenEventRow", "MessageSlotRow", "AdapterStateRow", "ProgrammeRow",
+    "CoordinatorRow", "ShareRow",
 ]

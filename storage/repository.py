@@ -13,8 +13,6 @@ from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, text, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -50,6 +48,7 @@ from bot.core.routing import (
     ByUser,
     Route,
 )
+from storage.idempotency import get_slot, put_slot, remember_event  # noqa: F401 - re-exported
 from storage.models import (
     CheckinRow,
     CommitmentRow,
@@ -57,11 +56,9 @@ from storage.models import (
     EntryRow,
     MeetingRow,
     MemberRow,
-    MessageSlotRow,
     PingRow,
     ProfileRow,
     ProgrammeRow,
-    SeenEventRow,
     SetRow,
     ShareRow,
     as_utc,
@@ -532,29 +529,6 @@ def erase_member(session: Session, set_id: str, user: UserRef) -> None:
         ShareRow.set_id == set_id, ShareRow.user_key == user.key).values(text=ERASED))
 
 
-# ---------------------------------------------------------------- seen events
-
-
-_SEEN = {
-    dialect: insert_for(SeenEventRow.__table__)
-    .values(key=bindparam("event_key"), seen_at=bindparam("seen_at"))
-    .on_conflict_do_nothing(index_elements=["key"])
-    .returning(SeenEventRow.__table__.c.key)
-    for dialect, insert_for in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
-}
-
-
-def remember_event(session: Session, key: str, now: datetime) -> bool:
-    """Record a platform event id; ``False`` if it was seen before (a retry to drop).
-
-    One ``INSERT … ON CONFLICT DO NOTHING RETURNING`` (SQLite and PostgreSQL alike): the
-    unique key decides, even between processes; a row comes back only if it was new.
-    """
-    statement = _SEEN[session.get_bind().dialect.name]
-    inserted = session.execute(statement, {"event_key": key, "seen_at": now}).first()
-    return inserted is not None
-
-
 # ---------------------------------------------------------------- pings
 
 
@@ -716,17 +690,3 @@ def next_due_at(session: Session, until: datetime) -> datetime | None:
 def count_pings(session: Session, status: str) -> int:
     stmt = select(func.count()).select_from(PingRow).where(PingRow.status == status)
     return int((session.execute(stmt)).scalar_one())
-
-
-# ---------------------------------------------------------------- message slots
-
-
-def get_slot(session: Session, channel_key: str, slot: str) -> str | None:
-    row = session.get(MessageSlotRow, (channel_key, slot))
-    return row.message_id if row is not None else None
-
-
-def put_slot(session: Session, channel_key: str, slot: str, message_id: str) -> None:
-    session.execute(delete(MessageSlotRow).where(MessageSlotRow.channel_key == channel_key,
-                                                       MessageSlotRow.slot == slot))
-    session.add(MessageSlotRow(channel_key=channel_key, slot=slot, message_id=message_id))

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from adapters.console.render import card_lines, form_lines, plain
 from bot.core.cards import Card, Form
-from bot.core.effects import DirectMessage, Effect, OpenForm, Post, Update, Whisper
+from bot.core.effects import DirectMessage, OpenForm, Post, Update, Whisper
 from bot.core.refs import ChannelRef
+from bot.outbox import Outbox, carries
+from bot.platform import Reply
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,8 +20,10 @@ class PressableButton:
     where: ChannelRef
 
 
-class ConsoleOutbox:
+class ConsoleOutbox(Outbox):
     """Writes to ``write`` (stdout by default); dispatches by effect type, loudly on others."""
+
+    platform = "console"
 
     def __init__(self, write: Callable[[str], None] = print) -> None:
         self.write = write
@@ -27,16 +31,6 @@ class ConsoleOutbox:
         self.forms: dict[str, tuple[Form, ChannelRef]] = {}
         self.files: dict[str, str] = {}
         self._slots: dict[tuple[str, str], tuple[list[str], dict[str, int]]] = {}
-        self._handlers: dict[type, Callable[[Effect], None]] = {
-            Post: self._post, Update: self._update, Whisper: self._whisper,
-            DirectMessage: self._direct, OpenForm: self._form,
-        }
-
-    async def send(self, effect: Effect) -> None:
-        handler = self._handlers.get(type(effect))
-        if handler is None:
-            raise TypeError(f"the console cannot carry out {type(effect).__name__}")
-        handler(effect)
 
     def find(self, label: str, where: ChannelRef) -> PressableButton | None:
         """The newest button called ``label`` shown in ``where``."""
@@ -65,15 +59,15 @@ class ConsoleOutbox:
         for line in card_lines(card, self._numbers(card, where)):
             self.write(line)
 
-    def _post(self, effect: Effect) -> None:
-        assert isinstance(effect, Post)
+    @carries(Post)
+    async def _post(self, effect: Post, reply: Reply = None) -> None:
         if effect.card.slot:
             self._show_slot(effect.where, effect.card, update=False)
         else:
             self._show(f"[#{effect.where.channel}] bot:", effect.card, effect.where)
 
-    def _update(self, effect: Effect) -> None:
-        assert isinstance(effect, Update)
+    @carries(Update)
+    async def _update(self, effect: Update, reply: Reply = None) -> None:
         self._show_slot(effect.where, effect.card, update=True)
 
     def _show_slot(self, where: ChannelRef, card: Card, *, update: bool) -> None:
@@ -96,13 +90,13 @@ class ConsoleOutbox:
         for line in changed or ["┃ (no visible change)"]:
             self.write(line)
 
-    def _whisper(self, effect: Effect) -> None:
-        assert isinstance(effect, Whisper)
+    @carries(Whisper)
+    async def _whisper(self, effect: Whisper, reply: Reply = None) -> None:
         place = "DM" if effect.where.direct else f"#{effect.where.channel}"
         self._show(f"[{place}, only {effect.user.id} sees] bot:", effect.card, effect.where)
 
-    def _direct(self, effect: Effect) -> None:
-        assert isinstance(effect, DirectMessage)
+    @carries(DirectMessage)
+    async def _direct(self, effect: DirectMessage, reply: Reply = None) -> None:
         where = dm_channel(effect.user.workspace, effect.user.id)
         self._show(f"[DM to {effect.user.id}] bot:", effect.card, where)
         if effect.attachment is not None:
@@ -111,8 +105,8 @@ class ConsoleOutbox:
             for line in effect.attachment.content.splitlines():
                 self.write(f"┃ │ {line}")
 
-    def _form(self, effect: Effect) -> None:
-        assert isinstance(effect, OpenForm)
+    @carries(OpenForm)
+    async def _form(self, effect: OpenForm, reply: Reply = None) -> None:
         self.forms[effect.user.id] = (effect.form, effect.where)
         self.write(f"[form for {effect.user.id}]")
         for line in form_lines(effect.form):

@@ -21,8 +21,9 @@ from adapters.discord.commands import build_group, normalise
 from adapters.discord.inbound import DEFER_AFTER, PLATFORM, Inbound
 from adapters.discord.outbox import DiscordOutbox
 from adapters.discord.render import ActionButton
-from bot.runtime import PlatformStartError, Runtime
-from config.settings import Settings, is_loopback_url
+from adapters.discord.settings import DiscordSettings
+from bot.platform import Host, PlatformStartError
+from config.settings import is_loopback_url
 
 log = logging.getLogger("revans.discord")
 _REAL_API_BASE = discord.http.Route.BASE
@@ -76,8 +77,8 @@ class RevansClient(discord.Client):
 class DiscordAdapter:
     """The running Discord side: client, inbound, outbox; ``stop()`` ends it."""
 
-    settings: Settings
-    runtime: Runtime
+    settings: DiscordSettings
+    runtime: Host
     guild_ready_timeout: float = 2.0
     defer_after: float = DEFER_AFTER
     ready: asyncio.Event = field(default_factory=asyncio.Event)
@@ -212,7 +213,7 @@ class DiscordStartError(PlatformStartError):
     """Discord could not be started (a refused token, an unreachable API): says which setting."""
 
 
-def apply_test_seam(settings: Settings) -> None:
+def apply_test_seam(settings: DiscordSettings) -> None:
     """Point discord.py at a fake Discord (tests only): honoured for loopback URLs alone."""
     api, gateway = settings.discord_api_base, settings.discord_gateway_url
     if api:
@@ -233,7 +234,7 @@ def reset_test_seam() -> None:
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = _REAL_GATEWAY
 
 
-async def start_discord(settings: Settings, runtime: Runtime, *,
+async def start_discord(settings: DiscordSettings, runtime: Host, *,
                         guild_ready_timeout: float = 2.0,
                         defer_after: float = DEFER_AFTER,
                         gateway: bool = True) -> DiscordAdapter:

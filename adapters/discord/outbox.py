@@ -11,7 +11,7 @@ import asyncio
 import io
 import logging
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,8 @@ from bot.core.cards import Card
 from bot.core.effects import DirectMessage, Effect, OpenForm, Post, Update, Whisper
 from bot.core.refs import ChannelRef, UserRef
 from bot.observability import count_platform_error
+from bot.outbox import Outbox, carries
+from bot.platform import Reply
 from storage import repository
 
 if TYPE_CHECKING:
@@ -44,7 +46,9 @@ MISSING_PERMISSIONS_CODES = (50001, 50013)
 DM_INTERVAL = 0.5  # seconds between DMs the bot starts: many DMs at once is flagged as spam
 
 
-class DiscordOutbox:
+class DiscordOutbox(Outbox):
+    platform = "discord"
+
     def __init__(self, client: discord.Client, engine: Engine, inbound: Inbound, *,
                  dm_interval: float = DM_INTERVAL) -> None:
         self.client = client
@@ -56,24 +60,18 @@ class DiscordOutbox:
         # earlier edit can't land after a later one and leave the card stale.
         self._card_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
             weakref.WeakValueDictionary())
-        self._handlers: dict[type, Callable[[Any], Awaitable[None]]] = {
-            Post: self._post, Update: self._update, Whisper: self._whisper,
-            DirectMessage: self._direct, OpenForm: self._form,
-        }
 
-    async def send(self, effect: Effect) -> None:
-        handler = self._handlers.get(type(effect))
-        if handler is None:
-            raise TypeError(f"the Discord outbox cannot carry out {type(effect).__name__}")
+    async def around(self, call: Awaitable[None], effect: Effect, reply: Reply) -> None:
         try:
-            await handler(effect)
+            await call
         except discord.HTTPException as error:  # not handled on the way: counted, then logged
             _count(error)
             raise
 
     # ------------------------------------------------------------------ effects
 
-    async def _post(self, effect: Post) -> None:
+    @carries(Post)
+    async def _post(self, effect: Post, reply: Reply) -> None:
         if effect.card.slot:
             message = await self._send_channel(effect.where, [render_slot_card(effect.card)])
             if message is not None:
@@ -91,7 +89,8 @@ class DiscordOutbox:
                 log.warning("could not answer a command with its post (%s); posting it", error)
         await self._send_channel(effect.where, messages)
 
-    async def _update(self, effect: Update) -> None:
+    @carries(Update)
+    async def _update(self, effect: Update, reply: Reply) -> None:
         key = f"{effect.where.key}|{effect.card.slot}"
         lock = self._card_locks.get(key)
         if lock is None:
@@ -143,7 +142,8 @@ class DiscordOutbox:
                 return False
             return True
 
-    async def _whisper(self, effect: Whisper) -> None:
+    @carries(Whisper)
+    async def _whisper(self, effect: Whisper, reply: Reply) -> None:
         turn = current_turn.get()
         if turn is not None and str(turn.user_id) == effect.user.id:
             await self._guard(turn.reply(render_card(effect.card), ephemeral=True),
@@ -151,10 +151,12 @@ class DiscordOutbox:
             return
         await self._dm(effect.user, effect.card)
 
-    async def _direct(self, effect: DirectMessage) -> None:
+    @carries(DirectMessage)
+    async def _direct(self, effect: DirectMessage, reply: Reply) -> None:
         await self._dm(effect.user, effect.card, effect.attachment)
 
-    async def _form(self, effect: OpenForm) -> None:
+    @carries(OpenForm)
+    async def _form(self, effect: OpenForm, reply: Reply) -> None:
         """A modal must be the first answer to the interaction; too late, say how to go on."""
         turn = current_turn.get()
         if turn is not None and str(turn.user_id) == effect.user.id:

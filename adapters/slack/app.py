@@ -31,11 +31,11 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack import home, inbound
 from adapters.slack.outbox import Interaction, SlackOutbox, current_interaction
+from adapters.slack.settings import SlackSettings
 from bot.core.cards import parse_action_id
 from bot.core.events import ButtonPressed, Event
 from bot.core.verbs import FORM_BUTTONS
-from bot.runtime import PlatformStartError, Runtime
-from config.settings import Settings
+from bot.platform import Host, PlatformStartError
 
 log = logging.getLogger("revans.slack")
 
@@ -43,6 +43,7 @@ EVENTS_PATH = "/slack/events"
 RATE_LIMIT_RETRIES = 3
 STOP_GRACE_SECONDS = 5.0
 LANES = 16
+DEFAULT_PORT = 3000
 FORM_VERBS = FORM_BUTTONS  # buttons that open a form: answered at once (trigger_id expires)
 
 
@@ -61,7 +62,7 @@ class SlackStartError(PlatformStartError):
     """Slack cannot be reached with the given settings; the message says what to fix."""
 
 
-def build_client(settings: Settings) -> AsyncWebClient:
+def build_client(settings: SlackSettings) -> AsyncWebClient:
     """The Web API client: ``SLACK_API_BASE_URL``, retries on 429 (after Retry-After) and on
     dropped connections."""
     if settings.slack_bot_token is None:
@@ -229,7 +230,7 @@ async def _healthz(_request: web.Request) -> web.Response:
     return web.Response(text="ok")
 
 
-def build_app(client: AsyncWebClient, runtime: Runtime, outbox: SlackOutbox,
+def build_app(client: AsyncWebClient, runtime: Host, outbox: SlackOutbox,
               work: BackgroundWork, *, signing_secret: str | None, team: str = "") -> AsyncApp:
     """The Bolt app with our listeners: each acks at once and leaves the work to a task.
 
@@ -341,11 +342,12 @@ def _seed_authorization(app: AsyncApp, identity: AsyncSlackResponse) -> None:
             middleware.auth_test_result = identity
 
 
-async def start_slack(settings: Settings, runtime: Runtime, *, host: str = "0.0.0.0",
-                      port: int | None = None,
+async def start_slack(settings: SlackSettings, runtime: Host, *, host: str = "0.0.0.0",
+                      port: int = DEFAULT_PORT,
                       web_app: web.Application | None = None) -> SlackService:
-    """Start Slack: Socket Mode when ``SLACK_APP_TOKEN`` is set, else HTTP on ``PORT`` (or,
-    given ``web_app``, as a route on that server, which the caller starts).
+    """Start Slack: Socket Mode when ``SLACK_APP_TOKEN`` is set, else ``/slack/events`` as a
+    route on ``web_app`` (``revans run``'s server on ``PORT``, which the caller starts) or,
+    without one, on a server of its own at ``host:port`` (tests, benchmarks).
 
     Checks the bot token first (``auth.test``), so a wrong token is a clear error at start.
     """
@@ -382,7 +384,7 @@ async def start_slack(settings: Settings, runtime: Runtime, *, host: str = "0.0.
         elif web_app is not None:
             service.attach(web_app)
         else:
-            await service.serve_http(host, settings.port if port is None else port)
+            await service.serve_http(host, port)
     except SlackStartError as error:
         log.error("%s", error)
         raise

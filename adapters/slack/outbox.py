@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -25,6 +24,8 @@ from bot.core.effects import DirectMessage, Effect, OpenForm, Post, Update, Whis
 from bot.core.messages import t
 from bot.core.refs import ChannelRef, UserRef, escape
 from bot.observability import count_platform_error
+from bot.outbox import Outbox, carries
+from bot.platform import Reply
 from storage import repository
 from storage.database import Database
 
@@ -52,8 +53,10 @@ current_interaction: ContextVar[Interaction | None] = ContextVar("slack_interact
                                                                   default=None)
 
 
-class SlackOutbox:
-    """Dispatches outbound effects to Web API calls; raises ``TypeError`` on any other type."""
+class SlackOutbox(Outbox):
+    """Outbound effects as Web API calls; a Slack error is logged and told, never raised."""
+
+    platform = "slack"
 
     def __init__(self, client: AsyncWebClient, db: Database, *,
                  bot_name: str = "Revans") -> None:
@@ -62,17 +65,10 @@ class SlackOutbox:
         self.bot_name = bot_name
         self._slot_locks: dict[tuple[str, str], asyncio.Lock] = {}
         self._dm_channels: dict[str, str] = {}
-        self._handlers: dict[type, Callable[[Any], Awaitable[None]]] = {
-            Post: self._post, Update: self._update, Whisper: self._whisper,
-            DirectMessage: self._direct, OpenForm: self._open_form,
-        }
 
-    async def send(self, effect: Effect) -> None:
-        handler = self._handlers.get(type(effect))
-        if handler is None:
-            raise TypeError(f"the Slack outbox cannot carry out {type(effect).__name__}")
+    async def around(self, call: Awaitable[None], effect: Effect, reply: Reply) -> None:
         try:
-            await handler(effect)
+            await call
         except SlackApiError as error:
             count_platform_error("slack", _code(error))
             await self._failed(effect, _code(error))
@@ -82,7 +78,8 @@ class SlackOutbox:
 
     # ------------------------------------------------------------ effects
 
-    async def _post(self, effect: Post) -> None:
+    @carries(Post)
+    async def _post(self, effect: Post, reply: Reply) -> None:
         if effect.card.slot:
             async with self._slot_lock(effect.where, effect.card.slot):
                 ts = await self._post_card(effect.where.channel, effect.card)
@@ -90,7 +87,8 @@ class SlackOutbox:
         else:
             await self._post_card(effect.where.channel, effect.card)
 
-    async def _update(self, effect: Update) -> None:
+    @carries(Update)
+    async def _update(self, effect: Update, reply: Reply) -> None:
         """Edit the slot's message in place; post it (and remember it) if it is unknown."""
         where, card = effect.where, effect.card
         if not card.slot:
@@ -117,7 +115,8 @@ class SlackOutbox:
             ts = await self._post_card(where.channel, card)
             await self._remember(where, card.slot, ts)
 
-    async def _whisper(self, effect: Whisper) -> None:
+    @carries(Whisper)
+    async def _whisper(self, effect: Whisper, reply: Reply) -> None:
         """Ephemeral in a channel; in the member's DM with the bot, an ordinary message."""
         if effect.where.direct:
             await self._post_card(effect.where.channel, effect.card)
@@ -127,7 +126,8 @@ class SlackOutbox:
                                                  user=effect.user.id, text=message.text,
                                                  blocks=message.blocks, link_names=False)
 
-    async def _direct(self, effect: DirectMessage) -> None:
+    @carries(DirectMessage)
+    async def _direct(self, effect: DirectMessage, reply: Reply) -> None:
         channel = await self._dm_channel(effect.user)
         try:
             await self._post_card(channel, effect.card)
@@ -171,7 +171,8 @@ class SlackOutbox:
         for message in render.text_messages(content, code=True):
             await self._say(channel, message)
 
-    async def _open_form(self, effect: OpenForm) -> None:
+    @carries(OpenForm)
+    async def _open_form(self, effect: OpenForm, reply: Reply) -> None:
         interaction = current_interaction.get()
         if interaction is None or not interaction.trigger_id:
             log.warning("cannot open form %s for %s: no interaction to open it from",

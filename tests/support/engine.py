@@ -23,7 +23,7 @@ START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 class RecordingOutbox:
     sent: list[Effect] = field(default_factory=list)
 
-    async def send(self, effect: Effect) -> None:
+    async def send(self, effect: Effect, reply: object = None) -> None:
         self.sent.append(effect)
 
 

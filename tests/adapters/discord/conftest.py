@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from adapters.discord.app import DiscordAdapter, reset_test_seam, start_discord
+from adapters.discord.settings import DiscordSettings
 from bot.clock import ManualClock
 from bot.runtime import Runtime, build
 from config.settings import Settings
@@ -23,6 +24,10 @@ ALICE = 800000000000000001
 BOB = 800000000000000002
 CAROL = 800000000000000003
 START = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)  # a Monday, 10:00 UTC: outside quiet hours
+
+
+class DiscordTestSettings(Settings, DiscordSettings):
+    """The bot's settings and Discord's own in one object, as the tests build both at once."""
 
 
 @dataclass
@@ -125,8 +130,9 @@ def _text(body: dict[str, Any]) -> str:
 async def start_bot(fake: FakeDiscord, tmp_path: Any, clock: ManualClock, *,
                     guild_ids: str = str(GUILD_ID), defer_after: float = 2.0,
                     db_name: str = "t.db") -> tuple[DiscordAdapter, Runtime]:
-    settings = Settings(discord_token="fake-token", discord_guild_ids=guild_ids,
-                        discord_api_base=fake.api_base, discord_gateway_url=fake.gateway_url)
+    settings = DiscordTestSettings(discord_token="fake-token", discord_guild_ids=guild_ids,
+                                   discord_api_base=fake.api_base,
+                                   discord_gateway_url=fake.gateway_url)
     runtime = await build(settings, database_url=f"sqlite:///{tmp_path}/{db_name}",
                           clock=clock)
     try:

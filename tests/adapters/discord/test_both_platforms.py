@@ -8,9 +8,10 @@ import socket
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from adapters.discord.app import DiscordAdapter, reset_test_seam
-from bot.cli import start_platform
+from bot.cli import configured_platforms
 from bot.clock import ManualClock
 from bot.runtime import build
 from config.settings import Settings
@@ -28,22 +29,29 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def test_a_slack_set_and_a_discord_set_side_by_side(fake: FakeDiscord,
-                                                         tmp_path: Path) -> None:
+async def test_a_slack_set_and_a_discord_set_side_by_side(fake: FakeDiscord, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     slack_fake = await FakeSlackAPI().start()
     port = _free_port()
-    settings = Settings(slack_bot_token="xoxb-test", slack_signing_secret=SECRET,
-                        slack_api_base_url=slack_fake.base_url, port=port,
-                        discord_token="fake-token", discord_guild_ids=str(GUILD_ID),
-                        discord_api_base=fake.api_base, discord_gateway_url=fake.gateway_url)
-    assert settings.platforms == ["slack", "discord"]
-    runtime = await build(settings, database_url=f"sqlite:///{tmp_path}/t.db",
+    monkeypatch.chdir(tmp_path)  # no .env
+    for name, value in dict(SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET,
+                            SLACK_API_BASE_URL=slack_fake.base_url,
+                            DISCORD_TOKEN="fake-token", DISCORD_GUILD_IDS=str(GUILD_ID),
+                            DISCORD_API_BASE=fake.api_base,
+                            DISCORD_GATEWAY_URL=fake.gateway_url).items():
+        monkeypatch.setenv(name, value)
+    plugins = configured_platforms()
+    assert [plugin.name for plugin in plugins] == ["slack", "discord"]
+    runtime = await build(Settings(port=port), database_url=f"sqlite:///{tmp_path}/t.db",
                           clock=ManualClock(START))
     services = []
     try:
-        for name in settings.platforms:
-            services.append(await start_platform(name, settings, runtime))
-        slack, discord_adapter = services
+        for plugin in plugins:
+            services.append(await plugin.start(runtime))
+        assert runtime.web is not None
+        await runtime.web.start()  # serves /slack/events, which Slack's plugin added
+        slack, held = services
+        discord_adapter = held.service  # type: ignore[attr-defined]
         assert isinstance(discord_adapter, DiscordAdapter)
         assert set(runtime.engine.outboxes) == {"slack", "discord"}
         await asyncio.wait_for(fake.identified.wait(), timeout=10)
@@ -66,6 +74,8 @@ async def test_a_slack_set_and_a_discord_set_side_by_side(fake: FakeDiscord,
     finally:
         for service in reversed(services):
             await service.stop()
+        if runtime.web is not None:
+            await runtime.web.stop()
         await runtime.close()
         await slack_fake.stop()
         reset_test_seam()

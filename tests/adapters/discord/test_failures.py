@@ -283,10 +283,10 @@ async def test_a_command_discord_py_cannot_call_is_still_answered(
 async def test_bad_guild_ids_are_refused_when_the_settings_load(fake: FakeDiscord) -> None:
     from pydantic import ValidationError
 
-    from config.settings import Settings
+    from adapters.discord.settings import DiscordSettings
 
     with pytest.raises(ValidationError, match="DISCORD_GUILD_IDS must be guild ids"):
-        Settings(discord_token="token", discord_guild_ids="my-server")
+        DiscordSettings(discord_token="token", discord_guild_ids="my-server")
     assert fake.requests == [], "nothing was sent to Discord"
 
 

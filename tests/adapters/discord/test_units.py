@@ -20,10 +20,10 @@ from adapters.discord.render import (
     split_text,
     to_discord,
 )
+from adapters.discord.settings import DiscordSettings
 from bot.core import grammar
 from bot.core.cards import Card, CardField
 from bot.core.refs import escape
-from config.settings import Settings
 from tests.fakes.discord_server import CHANNEL_ID, FakeDiscord
 
 
@@ -151,12 +151,12 @@ def test_the_seam_is_honoured_only_for_loopback(caplog: pytest.LogCaptureFixture
     real_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
     try:
         with caplog.at_level(logging.WARNING, logger="revans.discord"):
-            apply_test_seam(Settings(discord_api_base="https://evil.example/api/v10",
+            apply_test_seam(DiscordSettings(discord_api_base="https://evil.example/api/v10",
                                      discord_gateway_url="wss://evil.example/gateway"))
         assert discord.http.Route.BASE == real_base
         assert discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY == real_gateway
         assert sum("only loopback" in r.getMessage() for r in caplog.records) == 2
-        apply_test_seam(Settings(discord_api_base="http://127.0.0.1:9/api/v10/",
+        apply_test_seam(DiscordSettings(discord_api_base="http://127.0.0.1:9/api/v10/",
                                  discord_gateway_url="ws://localhost:9/gateway"))
         assert discord.http.Route.BASE == "http://127.0.0.1:9/api/v10"
         assert str(discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY) == "ws://localhost:9/gateway"

@@ -11,6 +11,7 @@ import aiohttp
 import pytest
 
 from adapters.slack.app import SlackService, start_slack
+from adapters.slack.settings import SlackSettings
 from bot.clock import ManualClock
 from bot.runtime import Runtime, build
 from config.settings import Settings
@@ -18,6 +19,12 @@ from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_requests import SlackSender
 
 SECRET = "test-signing-secret"
+
+
+class SlackTestSettings(Settings, SlackSettings):
+    """The bot's settings and Slack's own in one object, as the tests build both at once."""
+
+
 START = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)  # a Monday, 10:00 UTC (outside quiet hours)
 
 
@@ -28,7 +35,7 @@ class SlackWorld:
     service: SlackService
     clock: ManualClock
     send: SlackSender
-    settings: Settings
+    settings: SlackTestSettings
 
     async def settle(self) -> None:
         """Wait for the work the app started after its acks (no sleeping on guesses)."""
@@ -43,12 +50,12 @@ async def fake_slack() -> AsyncIterator[FakeSlackAPI]:
     assert fake.refused == [], "the bot sent blocks Slack would refuse"
 
 
-def slack_settings(fake: FakeSlackAPI, tmp_path, **extra) -> Settings:  # type: ignore[no-untyped-def]
+def slack_settings(fake: FakeSlackAPI, tmp_path, **extra) -> SlackTestSettings:  # type: ignore[no-untyped-def]
     values = dict(slack_bot_token="xoxb-test", slack_signing_secret=SECRET,
                   slack_api_base_url=fake.base_url,
                   database_url=f"sqlite:///{tmp_path}/t.db")
     values.update(extra)
-    return Settings(**values)
+    return SlackTestSettings(**values)
 
 
 @pytest.fixture
