@@ -131,7 +131,7 @@ class PingDelivery:
         """
         self._held.update(p.id for p in pings)
         by_set: dict[str, list[Ping]] = defaultdict(list)
-        for ping in sorted(pings, key=lambda p: p.due_at):
+        for ping in sorted(pings, key=repository.delivery_order):
             by_set[ping.set_id].append(ping)
         # Sets in id order: two processes deciding overlapping batches then lock the set rows
         # in the same order (one waits for the other) instead of deadlocking.
@@ -146,20 +146,25 @@ class PingDelivery:
             log.exception("could not decide a batch of %d pings; trying set by set", len(pings))
             decided = await self._decide_one_by_one(groups)
         handled = 0
-        for events, outputs in decided:
-            for event, effects in zip(events, outputs, strict=True):
-                if self._abandon:  # ``stop`` gives the rest back for another process
-                    break
-                await self.engine.dispatch(effects)
-                if isinstance(event, PingMissed):
-                    log.warning("ping %s missed: it fell due more than %s ago", event.ping.id,
-                                self.grace)
-                self._held.discard(event.ping.id)
-                self._sent_unmarked[event.ping.id] = "missed" if isinstance(
-                    event, PingMissed) else "sent"
-                handled += 1
-                if len(self._sent_unmarked) >= self.mark_every:
-                    await self._mark_sent()
+        # Sent in due order across sets (then creation order), whatever order they were
+        # decided in: the same transcript on every run.
+        in_order = sorted(
+            ((event, effects) for events, outputs in decided
+             for event, effects in zip(events, outputs, strict=True)),
+            key=lambda pair: repository.delivery_order(pair[0].ping))  # type: ignore[union-attr]
+        for event, effects in in_order:
+            if self._abandon:  # ``stop`` gives the rest back for another process
+                break
+            await self.engine.dispatch(effects)
+            if isinstance(event, PingMissed):
+                log.warning("ping %s missed: it fell due more than %s ago", event.ping.id,
+                            self.grace)
+            self._held.discard(event.ping.id)
+            self._sent_unmarked[event.ping.id] = "missed" if isinstance(
+                event, PingMissed) else "sent"
+            handled += 1
+            if len(self._sent_unmarked) >= self.mark_every:
+                await self._mark_sent()
         await self._mark_sent()
         return handled
 

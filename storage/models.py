@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Index, Integer, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -187,6 +187,7 @@ class CommitmentRow(Base):
     reviewed_meeting_id: Mapped[str | None] = mapped_column(String(32))
     last_pinged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     progress: Mapped[str | None] = mapped_column(String(10))
+    carried_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (
         Index("ix_commitments_set", "set_id"),
@@ -227,6 +228,8 @@ class PingRow(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Creation order: pings due at the same instant go out in the order they were made.
+    created_order: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     __table_args__ = (
         Index("ix_pings_status_due", "status", "due_at"),

@@ -7,9 +7,11 @@ Writes are batched per table: a statement costs more than the rows it carries.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
+from time import time_ns
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, text, update
@@ -347,7 +349,7 @@ def _commitment(row: Any | CommitmentRow) -> Commitment:
         created_at=row.created_at, outcome=Outcome(row.outcome) if row.outcome else None,
         account=row.account, reviewed_meeting_id=row.reviewed_meeting_id,
         last_pinged_at=row.last_pinged_at,
-        progress=Progress(row.progress) if row.progress else None,
+        progress=Progress(row.progress) if row.progress else None, carried_at=row.carried_at,
     )
 
 
@@ -408,7 +410,7 @@ def _commitment_values(c: Commitment) -> dict[str, object]:
         due_at=c.due_at, created_at=c.created_at,
         outcome=c.outcome.value if c.outcome else None, account=c.account,
         reviewed_meeting_id=c.reviewed_meeting_id, last_pinged_at=c.last_pinged_at,
-        progress=c.progress.value if c.progress else None,
+        progress=c.progress.value if c.progress else None, carried_at=c.carried_at,
     )
 
 
@@ -542,11 +544,26 @@ def ping_from_row(row: PingRow | Any) -> Ping:
     return Ping(id=row.id, kind=PingKind(row.kind), set_id=row.set_id, due_at=row.due_at,
                 user=_user(row.user_key), commitment_id=row.commitment_id,
                 meeting_id=row.meeting_id, stage=Stage(row.stage) if row.stage else None,
-                seq=row.seq)
+                seq=row.seq, created_order=row.created_order or 0)
+
+
+_order_lock = threading.Lock()
+_last_order = 0
+
+
+def next_created_order() -> int:
+    """Strictly increasing in this process (so the order of pings made here is their
+    creation order, run after run) and close to the time in microseconds (so pings made by
+    different processes sort roughly by when they were made)."""
+    global _last_order
+    with _order_lock:
+        _last_order = max(_last_order + 1, time_ns() // 1000)
+        return _last_order
 
 
 def add_ping(session: Session, ping: Ping) -> None:
-    session.add(PingRow(id=ping.id, status="pending", **_ping_values(ping)))
+    session.add(PingRow(id=ping.id, status="pending", created_order=next_created_order(),
+                        **_ping_values(ping)))
 
 
 def cancel_pings(session: Session, set_id: str, kinds: frozenset[PingKind],
@@ -630,7 +647,8 @@ def claim_due(session: Session, now: datetime, lease_until: datetime,
     """
     due = (select(PingRow.id, PingRow.status, PingRow.set_id)
            .where(PingRow.due_at <= now, _claimable(now))
-           .order_by(PingRow.due_at).limit(limit).with_for_update(skip_locked=True))
+           .order_by(PingRow.due_at, PingRow.created_order).limit(limit)
+           .with_for_update(skip_locked=True))
     picked = session.execute(due).all()
     if not picked:
         return []
@@ -650,8 +668,15 @@ def claim_due(session: Session, now: datetime, lease_until: datetime,
         update(PingRow).where(PingRow.id.in_(ids), _claimable(now))
         .values(status="sending", claimed_until=lease_until, attempts=PingRow.attempts + 1)
         .returning(PingRow.id, PingRow.kind, PingRow.set_id, PingRow.due_at, PingRow.user_key,
-                   PingRow.commitment_id, PingRow.meeting_id, PingRow.stage, PingRow.seq))
-    return sorted((ping_from_row(row) for row in rows), key=lambda p: (p.due_at, p.id))
+                   PingRow.commitment_id, PingRow.meeting_id, PingRow.stage, PingRow.seq,
+                   PingRow.created_order))
+    return sorted((ping_from_row(row) for row in rows), key=delivery_order)
+
+
+def delivery_order(ping: Ping) -> tuple[datetime, int, str]:
+    """Pings go out by due time, then in the order they were made (a stable order, so the
+    console's transcript is the same on every run)."""
+    return (ping.due_at, ping.created_order, ping.id)
 
 
 _SET_CLAIMS = 7  # the advisory lock class for claiming a set's pings (see _sets_to_claim)

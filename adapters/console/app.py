@@ -30,7 +30,21 @@ Console commands:
   /clock +2h                   move the clock on (s, m, h, d, w) so that due pings fire
   /clock                       show the clock
   /help, /quit"""
-_CLOCK = re.compile(r"^/clock(?:\s+\+?(\d+)\s*([smhdw]))?\s*$")
+_CLOCK = re.compile(r"^/clock(?:\s+(\S.*))?$")
+_CLOCK_STEP = re.compile(r"^\+?(\d{1,9})\s*([smhdw])$", re.ASCII)
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+MAX_CLOCK_STEP = timedelta(weeks=520)
+LINE_TICK = timedelta(milliseconds=1)
+
+
+def clock_step(text: str) -> timedelta | None:
+    """``+7d``, ``+86400s``, ``90m``: how far ``/clock`` moves; ``None`` if it cannot be read
+    or is out of range (nothing, or more than ten years)."""
+    match = _CLOCK_STEP.match(text.strip().lower())
+    if match is None:
+        return None
+    delta = timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+    return delta if timedelta(0) < delta <= MAX_CLOCK_STEP else None
 
 
 class ConsoleClock:
@@ -83,7 +97,11 @@ class ConsoleApp:
         clock = _CLOCK.match(stripped)
         if clock is not None:
             if clock.group(1):
-                delta = timeparse.parse_offset(clock.group(1) + clock.group(2))
+                delta = clock_step(clock.group(1))
+                if delta is None:
+                    self.write("  (console) Move the clock on with /clock +<number><unit>, "
+                               "units s m h d w, up to ten years: e.g. /clock +7d.")
+                    return True
                 await self.advance(delta)
             self.write(f"⏱  {timeparse.format_when(self.clock.now(), 'UTC')}")
             await self.delivery.run_due()
@@ -93,6 +111,11 @@ class ConsoleApp:
             return True
         if self.echo:
             self.write(stripped)
+        if not self.clock.live:
+            # A scripted console's clock stands still between /clock lines; a millisecond a
+            # line keeps what members do in the order they did it (commitments, numbers,
+            # pings made "at the same time"), so a script reads the same on every run.
+            self.clock.advance(LINE_TICK)
         event = to_event(stripped, workspace=self.workspace, default_channel=self.channel,
                          outbox=self.outbox)
         if isinstance(event, ConsoleError):

@@ -48,8 +48,8 @@ def to_event(line: str, *, workspace: str, default_channel: str,
         return CommandIssued(where=where, user=who, text=text[4:].strip(), user_name=name)
     if text.startswith("/press"):
         wanted = text[len("/press"):].strip()
-        button = (outbox.buttons.get(int(wanted)) if wanted.isdigit()
-                  else outbox.find(wanted, where))
+        number = wanted.isascii() and wanted.isdigit()  # "²" and "٣" are labels, not numbers
+        button = outbox.buttons.get(int(wanted)) if number else outbox.find(wanted, where)
         if button is None:
             return ConsoleError(f"There is no button {wanted or '?'} here.")
         return ButtonPressed(where=button.where, user=who, action=button.action, user_name=name)

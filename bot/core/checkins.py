@@ -47,10 +47,11 @@ def checkin_pings(state: SetState, commitment: Commitment, ctx: Context) -> list
     if state.set.checkins_paused or not commitment.open:
         return []
     pings, times = [], set()
+    zone = user_zone(state, commitment.owner)
     for text in state.set.checkin_offsets:
         offset = timeparse.parse_offset(text)
         base = commitment.created_at if offset > timedelta(0) else commitment.due_at
-        due = outside_quiet(state, commitment.owner, base + offset)
+        due = outside_quiet(state, commitment.owner, timeparse.shift(base, text, zone))
         if due <= ctx.now or due in times:
             continue
         times.add(due)
@@ -133,7 +134,8 @@ def answer(state: SetState, event: Interactive, commitment: Commitment, progress
         effects.append(CancelPings(set_id=state.set.id, kinds=frozenset({PingKind.CHECKIN}),
                                    commitment_id=commitment.id))
     if progress is Progress.SNOOZE:
-        due = outside_quiet(state, event.user, ctx.now + SNOOZE)
+        due = outside_quiet(state, event.user, timeparse.add_local(
+            ctx.now, SNOOZE, user_zone(state, event.user)))
         effects.append(SchedulePing(ping=Ping(
             id=ctx.new_id(), kind=PingKind.CHECKIN, set_id=state.set.id, due_at=due,
             user=event.user, commitment_id=commitment.id)))

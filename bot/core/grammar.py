@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from bot.core import timeparse
 from bot.core.model import Outcome, Progress, QuietHours, Stage
@@ -76,7 +76,7 @@ class Report:
 @dataclass(frozen=True, slots=True)
 class Commit:
     action: str
-    by: date | None
+    by: timeparse.DaySpec | None  # resolved against the set's today when it is decided
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,13 +200,15 @@ Command = (
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 NAME_LIMIT = 80
+MAX_TIMEBOX = 180  # minutes
+MAX_CADENCE = 26  # weeks
 TEXT_LIMIT = 40_000  # stored whole up to this (Slack cuts there); longer is refused, not cut
 TIMEBOX_STAGES = (
     Stage.REVIEW, Stage.PRESENTATION, Stage.QUESTIONING, Stage.COMMITMENT, Stage.CLOSING,
 )
 _MENTION = re.compile(r"^<@!?([A-Za-z0-9_.-]+)(?:\|[^>]*)?>$|^@([A-Za-z0-9_.-]+)$")
-_EVERY = re.compile(r"^every\s+(\d{1,2})\s*w(?:eeks?)?$", re.IGNORECASE)
-_BY = re.compile(r"^(.*?)\s+by\s+(\S+)\s*$", re.IGNORECASE | re.DOTALL)
+_EVERY = re.compile(r"^every\s+(\d{1,3})\s*w(?:eeks?)?$", re.IGNORECASE | re.ASCII)
+_BY = re.compile(r"\s+by\s+", re.IGNORECASE)
 _OUTCOME_WORDS = {
     "done": Outcome.DONE, "partly": Outcome.PARTLY, "partial": Outcome.PARTLY,
     "not": Outcome.NOT, "not-done": Outcome.NOT,
@@ -242,18 +244,24 @@ def parse_create(verb: str, rest: str) -> Create:
     return Create(name=rest)
 
 
+def _time_error(verb: str, error: timeparse.TimeFormatError) -> ParseError:
+    return ParseError(verb, error.key, **error.params)
+
+
 def parse_schedule(verb: str, rest: str) -> Schedule:
     parts = rest.split(None, 2)
     if len(parts) < 2:
         raise ParseError(verb, "format.datetime")
     try:
         at = timeparse.parse_date_time(parts[0], parts[1])
-    except timeparse.TimeFormatError:
+    except timeparse.TimeFormatError as error:
+        if error.key == "format.no_such_day":
+            raise _time_error(verb, error) from None
         raise ParseError(verb, "format.datetime") from None
     every = None
     if len(parts) == 3:
         match = _EVERY.match(parts[2].strip())
-        if match is None or not 1 <= int(match.group(1)) <= 26:
+        if match is None or not 1 <= int(match.group(1)) <= MAX_CADENCE:
             raise ParseError(verb, "format.cadence")
         every = int(match.group(1))
     return Schedule(at=at, every_weeks=every)
@@ -275,19 +283,25 @@ def parse_report(verb: str, rest: str) -> Report:
     return Report(outcome=outcome, account=account.strip())
 
 
+def split_due(text: str) -> tuple[str, timeparse.DaySpec | None]:
+    """``<action> by <day>`` → the action and its due day. The last ``by`` that is followed by
+    something meant as a date (``2026-12-04``, ``tomorrow``, ``Friday``, ``4 Dec``) is read as
+    the due date, and refused with the format if it cannot be read; a ``by`` followed by other
+    words (``by the board``) belongs to the action."""
+    for match in reversed(list(_BY.finditer(text))):
+        tail = text[match.end():]
+        if timeparse.looks_like_a_day(tail):
+            return text[:match.start()].strip(), timeparse.parse_day(tail)
+    return text, None
+
+
 def parse_commit(verb: str, rest: str) -> Commit:
     if not rest:
         raise ParseError(verb, "error.missing_argument")
-    action, by = rest, None
-    match = _BY.match(rest)
-    if match is not None and re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", match.group(2)):
-        try:
-            by = timeparse.parse_date(match.group(2))
-        except timeparse.TimeFormatError:
-            raise ParseError(verb, "format.date") from None
-        action = match.group(1).strip()
-    elif match is not None and re.match(r"^\d", match.group(2)):
-        raise ParseError(verb, "format.date")
+    try:
+        action, by = split_due(rest)
+    except timeparse.TimeFormatError as error:
+        raise _time_error(verb, error) from None
     if not action:
         raise ParseError(verb, "error.missing_argument")
     return Commit(action=action, by=by)
@@ -310,7 +324,7 @@ def parse_checkins(verb: str, rest: str) -> Checkins:
     try:
         return Checkins(offsets=timeparse.parse_offsets(rest.replace(" ", "")))
     except timeparse.TimeFormatError as error:
-        raise ParseError(verb, error.key) from None
+        raise _time_error(verb, error) from None
 
 
 def parse_timebox(verb: str, rest: str) -> Timebox | AutoAdvance:
@@ -327,9 +341,10 @@ def parse_timebox(verb: str, rest: str) -> Timebox | AutoAdvance:
         stage = None
     if stage not in TIMEBOX_STAGES:
         raise ParseError(verb, "error.bad_stage", argument=parts[0])
-    if not parts[1].isdigit() or not 1 <= int(parts[1]) <= 180:
-        raise ParseError(verb, "error.bad_minutes")
-    return Timebox(stage=stage, minutes=int(parts[1]))
+    minutes = timeparse.ascii_number(parts[1])
+    if minutes is None or not 1 <= minutes <= MAX_TIMEBOX:
+        raise ParseError(verb, "error.bad_minutes", argument=parts[1])
+    return Timebox(stage=stage, minutes=minutes)
 
 
 def parse_facilitator(verb: str, rest: str) -> Facilitator:
@@ -354,19 +369,18 @@ def parse_quiet(verb: str, rest: str) -> Quiet:
     hours, _, zone = rest.partition(" ")
     try:
         parsed = timeparse.parse_quiet(hours)
-        if zone.strip():
-            timeparse.zone(zone.strip())
+        name = timeparse.zone_name(zone) if zone.strip() else None
     except timeparse.TimeFormatError as error:
-        raise ParseError(verb, error.key) from None
-    return Quiet(hours=parsed, zone=zone.strip() or None)
+        raise _time_error(verb, error) from None
+    return Quiet(hours=parsed, zone=name)
 
 
 def parse_timezone(verb: str, rest: str) -> Timezone:
     try:
-        timeparse.zone(rest)
+        name = timeparse.zone_name(rest)
     except timeparse.TimeFormatError as error:
-        raise ParseError(verb, error.key) from None
-    return Timezone(name=rest)
+        raise _time_error(verb, error) from None
+    return Timezone(name=name)
 
 
 def parse_programme_create(verb: str, rest: str) -> ProgrammeCreate:

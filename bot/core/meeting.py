@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from bot.core import stages, timeparse
 from bot.core.cards import Card
@@ -207,7 +207,7 @@ def report(state: SetState, event: Interactive, outcome: Outcome, account: str,
     ))
 
 
-def commit(state: SetState, event: Interactive, action: str, by: date | None,
+def commit(state: SetState, event: Interactive, action: str, by: timeparse.DaySpec | None,
            ctx: Context) -> Result:
     meeting = state.running_meeting
     if meeting is None or meeting.stage is not Stage.COMMITMENT:
@@ -217,10 +217,17 @@ def commit(state: SetState, event: Interactive, action: str, by: date | None,
                       if meeting.presenter else t("word.nobody"))
     zone = state.set.timezone
     if by is not None:
-        if by < timeparse.local(ctx.now, zone).date():
-            return refuse(state, event, "commit.past_date",
-                          today=timeparse.local(ctx.now, zone).date().isoformat())
-        due = timeparse.to_utc(datetime.combine(by, DUE_TIME), zone)
+        today = timeparse.local(ctx.now, zone).date()
+        try:
+            day = timeparse.resolve_day(by, today)
+        except timeparse.TimeFormatError as error:
+            return refuse(state, event, error.key, **error.params)
+        if day < today:
+            return refuse(state, event, "commit.past_date", today=today.isoformat())
+        if day > today + timeparse.MAX_AHEAD:
+            return refuse(state, event, "commit.too_far", day=day.isoformat(),
+                          latest=(today + timeparse.MAX_AHEAD).isoformat())
+        due = timeparse.to_utc(datetime.combine(day, DUE_TIME), zone)
     else:
         due = upcoming_meeting(state, ctx.now) or (ctx.now + DEFAULT_DUE).astimezone(UTC)
     commitment = Commitment(id=ctx.new_id(), set_id=state.set.id, meeting_id=meeting.id,

@@ -168,7 +168,7 @@ ENGLISH: dict[str, str] = {
     "error.missing_account": "Add a few words on what happened and what you learned.",
     "error.bad_stage": "“{argument}” is not a stage with a time box: review, presentation, "
                        "questioning, commitment or closing.",
-    "error.bad_minutes": "Give the minutes as a whole number from 1 to 180.",
+    "error.bad_minutes": "Give the minutes as a whole number from 1 to 180 (e.g. 15).",
     "error.bad_mention": "Name the member with an @mention.",
     "error.bad_progress": "Say on-track, stuck, done or snooze.",
     "format.datetime": "Give the date and time as YYYY-MM-DD HH:MM, e.g. 2026-12-01 14:00.",
@@ -177,6 +177,14 @@ ENGLISH: dict[str, str] = {
     "format.time": "Give the time as HH:MM, e.g. 14:00.",
     "format.offset": "Give offsets like 7d,-2d: a number and a unit (s, m, h, d, w); a minus "
                      "counts back from the due date. At most six.",
+    "format.offset_range": "{offset} is out of range: an offset runs from 1s to 26w (e.g. "
+                           "7d or -2d).",
+    "format.no_such_day": "There is no such day as {day}. Check the day and the month.",
+    "format.due": "Give the due date as YYYY-MM-DD (e.g. 2026-12-04), today, tomorrow, a "
+                  "weekday (Friday) or a day and month (4 Dec).",
+    "format.timezone_abbreviation": "{typed} is an abbreviation, and abbreviations are "
+                                    "ambiguous and ignore daylight saving. Give the Area/City "
+                                    "name, e.g. {example}.",
     "format.quiet": "Give quiet hours as HH:MM-HH:MM, e.g. 20:00-08:00, or off.",
     "format.timezone": "Give a time zone as Area/City, e.g. Europe/London or America/New_York.",
     # Where and who
@@ -223,11 +231,15 @@ ENGLISH: dict[str, str] = {
     "facilitator.posted": "{who} is now the facilitator (handed on by {by}).",
     "facilitator.not_member": "{who} is not a member of this set.",
     "schedule.posted": "Next meeting: {when}. I'll remind the channel 24 hours and 1 hour before.",
+    "schedule.too_far": "That is too far ahead: schedule the next meeting within a year (until "
+                        "{latest}).",
     "schedule.past": "That time has passed (it is now {now}). Give a time in the future.",
     "schedule.not_held": "No meeting was held on {when}. Next meeting: {next}.",
     "schedule.none": "not scheduled (use `/set schedule`)",
     "schedule.when_every": "{when}, then every {weeks} weeks",
     "timezone.posted": "The set's time zone is now {zone}. Next meeting: {when}.",
+    "timezone.kept_local": "The set's time zone is now {zone} (was {old}). The meeting keeps "
+                           "its local time of day: next meeting {when}.",
     "timebox.posted": "The {stage} time box is now {minutes} min.",
     "timebox.auto_on": "When a stage's time is up, the meeting will now move on by itself.",
     "timebox.auto_off": "When a stage's time is up, the meeting waits for the facilitator or "
@@ -315,6 +327,8 @@ ENGLISH: dict[str, str] = {
     "review.nothing_owed": "You have no commitments from earlier meetings to report on.",
     "commit.posted": "Committed: {line}",
     "commit.not_presenter": "Only the presenter ({who}) commits in this stage.",
+    "commit.too_far": "{day} is too far ahead: a due date can be at most a year away (until "
+                      "{latest}).",
     "commit.past_date": "That date has passed (today is {today}). Give a due date from today "
                         "on.",
     "commitment.line": "{owner}{text} — due {due}{progress}",

@@ -204,10 +204,12 @@ class Commitment:
     reviewed_meeting_id: str | None = None
     last_pinged_at: datetime | None = None
     progress: Progress | None = None
+    carried_at: datetime | None = None  # reported partly/not done and kept open, at this time
 
     @property
     def open(self) -> bool:
-        return self.outcome is None
+        """Not yet reported on, or reported partly/not done and carried forward."""
+        return self.outcome is None or self.carried_at is not None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -236,6 +238,7 @@ class Ping:
     meeting_id: str | None = None
     stage: Stage | None = None
     seq: int | None = None
+    created_order: int = 0  # given by storage: same-instant pings go out in creation order
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

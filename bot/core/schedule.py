@@ -26,10 +26,16 @@ def upcoming_meeting(state: SetState, now: datetime) -> datetime | None:
         return at
     if not state.set.cadence_weeks:
         return None
-    step = timedelta(weeks=state.set.cadence_weeks)
     while at <= now + timedelta(hours=1):
-        at += step
+        at = following(state, at)
     return at
+
+
+def following(state: SetState, at: datetime) -> datetime:
+    """The meeting a cadence puts after the one at ``at``: the same local time of day in the
+    set's zone, ``cadence_weeks`` later (so 10:00 stays 10:00 across daylight saving)."""
+    weeks = state.set.cadence_weeks or 0
+    return timeparse.add_local(at, timedelta(weeks=weeks), state.set.timezone)
 
 
 def reminder_pings(state: SetState, ctx: Context) -> list[Effect]:
@@ -42,7 +48,7 @@ def reminder_pings(state: SetState, ctx: Context) -> list[Effect]:
     if at is None:
         return effects
     for hours in REMINDER_HOURS:
-        due = at - timedelta(hours=hours)
+        due = reminder_due(state, at, hours)
         if due > ctx.now:
             effects.append(SchedulePing(ping=Ping(
                 id=ctx.new_id(), kind=PingKind.REMINDER, set_id=state.set.id, due_at=due,
@@ -54,11 +60,19 @@ def reminder_pings(state: SetState, ctx: Context) -> list[Effect]:
     return effects
 
 
+def reminder_due(state: SetState, at: datetime, hours: int) -> datetime:
+    """When the reminder ``hours`` before the meeting at ``at`` goes out: whole days on the
+    set's wall clock (the day before at the same local time, across DST), else exactly."""
+    if hours % 24 == 0:
+        return timeparse.add_local(at, -timedelta(hours=hours), state.set.timezone)
+    return at - timedelta(hours=hours)
+
+
 def deliver_reminder(state: SetState, ping: Ping, ctx: Context) -> Result:
     """A meeting reminder, dropped if the schedule has changed since it was armed."""
     at = state.set.next_meeting_at
     hours = ping.seq or 0
-    if at is None or at - timedelta(hours=hours) != ping.due_at or state.running_meeting:
+    if at is None or reminder_due(state, at, hours) != ping.due_at or state.running_meeting:
         return Result(state)
     key = "reminder.day" if hours >= 24 else "reminder.hour"
     card = Card(body=t(key, name=quoted(state.set.name, 100),

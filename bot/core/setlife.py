@@ -28,7 +28,7 @@ from bot.core.model import (
 )
 from bot.core.refs import UserRef, mention
 from bot.core.result import Interactive, Result, refuse, whisper
-from bot.core.schedule import reminder_pings
+from bot.core.schedule import reminder_pings, upcoming_meeting
 from bot.core.views import (
     actions_card,
     export_markdown,
@@ -111,6 +111,9 @@ def schedule(state: SetState, event: Interactive, command: grammar.Schedule,
     if at <= ctx.now:
         return refuse(state, event, "schedule.past",
                       now=timeparse.format_when(ctx.now, state.set.timezone))
+    if at > ctx.now + timeparse.MAX_AHEAD:
+        return refuse(state, event, "schedule.too_far", latest=timeparse.format_day(
+            ctx.now + timeparse.MAX_AHEAD, state.set.timezone))
     state = replace(state, set=replace(state.set, next_meeting_at=at,
                                        cadence_weeks=command.every_weeks))
     card = Card(body=t("schedule.posted", when=next_meeting_text(state)))
@@ -118,9 +121,24 @@ def schedule(state: SetState, event: Interactive, command: grammar.Schedule,
 
 
 def set_timezone(state: SetState, event: Interactive, name: str, ctx: Context) -> Result:
-    state = replace(state, set=replace(state.set, timezone=name))
-    return Result(state, (Post(where=state.set.home, card=Card(body=t(
-        "timezone.posted", zone=name, when=next_meeting_text(state)))),))
+    """A new zone for the set. A scheduled meeting keeps its local time of day (10:00 stays
+    10:00, now in the new zone), and says so; reminders and check-ins follow."""
+    before = state.set
+    moved_at = before.next_meeting_at
+    if moved_at is not None:
+        wall = timeparse.local(moved_at, before.timezone).replace(tzinfo=None)
+        moved_at = timeparse.to_utc(wall, name)
+        if moved_at <= ctx.now:  # the same local time has already passed in the new zone
+            moved_at = upcoming_meeting(replace(state, set=replace(
+                before, timezone=name, next_meeting_at=moved_at)), ctx.now)
+    state = replace(state, set=replace(before, timezone=name, next_meeting_at=moved_at))
+    if before.next_meeting_at is None:
+        body = t("timezone.posted", zone=name, when=next_meeting_text(state))
+    else:
+        body = t("timezone.kept_local", zone=name, old=before.timezone,
+                 when=next_meeting_text(state))
+    return Result(state, (*reminder_pings(state, ctx), *reschedule_all(state, ctx),
+                          Post(where=state.set.home, card=Card(body=body))))
 
 
 def hand_on(state: SetState, event: Interactive, user_id: str, ctx: Context) -> Result:

@@ -266,9 +266,9 @@ def _form(state: SetState | None, event: FormSubmitted, ctx: Context) -> Result:
         if not values.get("action"):
             return _usage_error(state, event, ParseError("commit", "error.missing_argument"))
         try:
-            by = timeparse.parse_date(values["by"]) if values.get("by") else None
-        except timeparse.TimeFormatError:
-            return _usage_error(state, event, ParseError("commit", "format.date"))
+            by = timeparse.parse_day(values["by"]) if values.get("by") else None
+        except timeparse.TimeFormatError as error:
+            return _usage_error(state, event, ParseError("commit", error.key, **error.params))
         return meeting.commit(state, event, values["action"], by, ctx)
     if verb == "report":
         try:

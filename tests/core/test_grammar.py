@@ -9,6 +9,7 @@ import pytest
 from bot.core import grammar
 from bot.core.grammar import ParseError, parse
 from bot.core.model import Outcome, Progress, QuietHours, Stage
+from bot.core.timeparse import DaySpec
 
 PARSED = [
     ("create Social workers North", grammar.Create(name="Social workers North")),
@@ -32,7 +33,8 @@ PARSED = [
     ("report not ran out of time", grammar.Report(outcome=Outcome.NOT, account="ran out of time")),
     ("commit Call the team", grammar.Commit(action="Call the team", by=None)),
     ("commit Call the team by 2026-12-20", grammar.Commit(action="Call the team",
-                                                          by=date(2026, 12, 20))),
+                                                          by=DaySpec(kind="date", value=date(
+                                                              2026, 12, 20)))),
     ("commit Stand by my decision", grammar.Commit(action="Stand by my decision", by=None)),
     ("end", grammar.End()),
     ("actions", grammar.Actions(mine=False)),
@@ -77,7 +79,7 @@ ERRORS = [
     ("create " + "x" * 81, "create", "error.name_too_long"),
     ("join now", "join", "error.no_arguments"),
     ("schedule tomorrow", "schedule", "format.datetime"),
-    ("schedule 2026-13-01 14:00", "schedule", "format.datetime"),
+    ("schedule 2026-13-01 14:00", "schedule", "format.no_such_day"),
     ("schedule 2026-12-01 25:00", "schedule", "format.datetime"),
     ("schedule 2026-12-01 14:00 monthly", "schedule", "format.cadence"),
     ("schedule 2026-12-01 14:00 every 0w", "schedule", "format.cadence"),
@@ -85,13 +87,13 @@ ERRORS = [
     ("report great it went well", "report", "error.bad_outcome"),
     ("report done", "report", "error.missing_account"),
     ("commit", "commit", "error.missing_argument"),
-    ("commit Call the team by 2026-02-30", "commit", "format.date"),
-    ("commit Call the team by 20/12/2026", "commit", "format.date"),
+    ("commit Call the team by 2026-02-30", "commit", "format.no_such_day"),
+    ("commit Call the team by 20/12/2026", "commit", "format.due"),
     ("actions all", "actions", "error.bad_argument"),
     ("checkins", "checkins", "error.missing_argument"),
     ("checkins 7x", "checkins", "format.offset"),
     ("checkins ,", "checkins", "format.offset"),
-    ("checkins 0d", "checkins", "format.offset"),
+    ("checkins 0d", "checkins", "format.offset_range"),
     ("checkins 1d,2d,3d,4d,5d,6d,7d", "checkins", "format.offset"),
     ("timebox opening 5", "timebox", "error.bad_stage"),
     ("timebox questioning", "timebox", "error.missing_argument"),

@@ -315,7 +315,8 @@ def test_a_commit_form_with_a_bad_date_shows_the_format_and_stores_nothing() -> 
     h.meeting_to("commitment")
     form_id = action_id("commit", h.state.meeting.id)
     effects = h.submit("bob", form_id, {"action": "Phone the GP", "by": "next friday"})
-    assert whispers(effects) == ["Give the date as YYYY-MM-DD, e.g. 2026-12-01.\n"
+    assert whispers(effects) == ["Give the due date as YYYY-MM-DD (e.g. 2026-12-04), today, "
+                                 "tomorrow, a weekday (Friday) or a day and month (4 Dec).\n"
                                  "Usage: `/set commit &lt;action&gt; [by &lt;YYYY-MM-DD&gt;]`"]
     assert not h.state.commitments
 

@@ -203,7 +203,7 @@ async def test_refused_input_writes_nothing(harness: EngineHarness) -> None:
     (refusal,) = texts(await h.cmd("bob", "commit Write it up by 2020-01-01"))
     assert refusal.startswith("That date has passed")
     (usage,) = texts(await h.cmd("bob", "commit Write it up by 01/01/2027"))
-    assert usage.startswith("Give the date as YYYY-MM-DD")
+    assert usage.startswith("Give the due date as YYYY-MM-DD")
     (stranger,) = texts(await h.cmd("mallory", "commit Anything"))
     assert "not a member" in stranger
     assert await count(h, CommitmentRow) == 0

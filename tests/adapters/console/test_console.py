@@ -85,3 +85,60 @@ bob> /set here
 """)
     index = out.index("[#set] bot (card updated):")
     assert out[index + 1] == "┃ Here: @alice, @bob"
+
+
+SAME_INSTANT = """\
+alice> /set create Same instant
+bob> /set join
+carol> /set join
+dave> /set join
+alice> /set schedule 2026-12-21 10:00 every 4w
+/clock +11h
+alice> /set start
+bob> /set here bid
+carol> /set here bid
+dave> /set here bid
+alice> /set next
+alice> /set next
+alice> /set next
+bob> /set commit Write to the board
+alice> /set next
+alice> /set next
+alice> /set next
+carol> /set commit Phone the chair
+alice> /set next
+alice> /set next
+alice> /set next
+dave> /set commit Draft the rota
+alice> /set end
+/clock +7d
+/clock +14d
+"""
+
+
+async def test_pings_due_at_the_same_instant_come_in_creation_order_on_every_run(
+        tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Three check-ins fall due a week on at 21:00, in quiet hours: all three wait for 08:00
+    # and then fall due at the same instant.
+    runs = []
+    for attempt in range(3):
+        runs.append(await play(f"sqlite:///{tmp_path / f'run{attempt}.db'}", SAME_INSTANT))
+    assert runs[0] == runs[1] == runs[2]
+    dms = [line for line in runs[0] if line.startswith("[DM to")]
+    assert dms[:3] == ["[DM to bob] bot:", "[DM to carol] bot:", "[DM to dave] bot:"]
+
+
+async def test_odd_console_input_is_answered_not_a_traceback(database_url: str) -> None:
+    out = await play(database_url, """\
+alice> /set create Odd input
+alice> /press ²
+alice> /press ٣
+/clock +86400s
+/clock +0s
+/clock +99999999w
+/clock soon
+""")
+    text = "\n".join(out)
+    assert "There is no button ² here." in text and "There is no button ٣ here." in text
+    assert "⏱  Tue 24 Nov 2026, 10:00 (UTC)" in text  # 86400 s is a day
+    assert text.count("Move the clock on with /clock +<number><unit>") == 3
