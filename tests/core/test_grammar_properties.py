@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 
 from bot.core.effects import OUTBOUND
 from bot.core.events import CommandIssued
-from bot.core.grammar import COMMAND_NAMES, VERBS
 from bot.core.model import Context, SetState
 from bot.core.step import step
+from bot.core.verbs import COMMAND_NAMES
+from bot.core.verbs import FIRST_WORDS as VERBS
 from tests.support.core import HOME, CoreHarness, dm, user
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
