@@ -1,7 +1,7 @@
 """dead ends: pings keep their creation order; a commitment can be carried forward
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-01 18:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import storage.models
 
 revision = "0005"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
