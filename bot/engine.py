@@ -29,6 +29,7 @@ from bot.core.effects import (
     DirectMessage,
     Effect,
     EraseMember,
+    ReleaseShares,
     SchedulePing,
 )
 from bot.core.events import Event
@@ -219,6 +220,8 @@ class Engine:
                 repository.defer_ping(session, ping_id, until)
             case EraseMember(set_id=set_id, user=user):
                 repository.erase_member(session, set_id, user)
+            case ReleaseShares(share_ids=share_ids, at=at):
+                repository.release_shares(session, share_ids, at)
             case _:
                 raise TypeError(f"unknown storage effect: {type(effect).__name__}")
 

@@ -34,6 +34,7 @@ from bot.core.model import (
     ProgrammeState,
     Progress,
     QuietHours,
+    ReleasedShare,
     SetDigest,
     SetState,
     Share,
@@ -245,7 +246,8 @@ def load(session: Session, set_id: str, *, with_history: bool = False,
 def _share(row: Any | ShareRow) -> Share:
     return Share(id=row.id, set_id=row.set_id, programme_id=row.programme_id,
                  user=UserRef.from_key(row.user_key), text=row.text, at=row.at,
-                 confirmed=row.confirmed, withdrawn=row.withdrawn)
+                 confirmed=row.confirmed, withdrawn=row.withdrawn,
+                 released_at=row.released_at)
 
 
 def load_programme_record(session: Session, programme_id: str) -> Programme | None:
@@ -277,8 +279,27 @@ def load_programme(session: Session, programme_id: str,
     digests = []
     for set_row in set_rows:
         digests.append(_set_digest(session, set_row, since))
-    return LoadedProgramme(state=ProgrammeState(programme=programme, sets=tuple(digests)),
-                           version=version)
+    # Shares by programme, never by set: not even the query that counts them names a set.
+    released = session.execute(
+        select(func.count()).select_from(ShareRow)
+        .where(ShareRow.programme_id == programme_id, ShareRow.released_at >= since)
+    ).scalar_one()
+    waiting = tuple(ReleasedShare(id=row.id, text=row.text) for row in session.execute(
+        select(ShareRow.id, ShareRow.text)
+        .where(ShareRow.programme_id == programme_id, ShareRow.confirmed.is_(True),
+               ShareRow.withdrawn.is_(False), ShareRow.released_at.is_(None))
+        .order_by(ShareRow.id)))
+    state = ProgrammeState(programme=programme, sets=tuple(digests), shares_released=released,
+                           to_release=waiting)
+    return LoadedProgramme(state=state, version=version)
+
+
+def release_shares(session: Session, share_ids: Sequence[str], at: datetime) -> None:
+    """Mark learnings as posted with the weekly digest."""
+    if share_ids:
+        session.execute(update(ShareRow).where(ShareRow.id.in_(list(share_ids)),
+                                               ShareRow.released_at.is_(None))
+                        .values(released_at=at))
 
 
 def _set_digest(session: Session, set_row: Any, since: datetime) -> SetDigest:
@@ -303,15 +324,11 @@ def _set_digest(session: Session, set_row: Any, since: datetime) -> SetDigest:
         1 for c in commitment_rows
         if c.outcome is None and last_meeting_at is not None
         and started.get(c.meeting_id, last_meeting_at) < last_meeting_at)
-    shares = (session.execute(
-        select(func.count()).select_from(ShareRow)
-        .where(ShareRow.set_id == set_id, ShareRow.confirmed.is_(True),
-               ShareRow.at >= since))).scalar_one()
     return SetDigest(
         set_id=set_id, name=set_row.name, home=ChannelRef.from_key(set_row.home_key),
         members=members, organisations=organisations, meetings=len(in_period),
         attendance=sum(len(m.attendance) for m in in_period), commitments_made=made,
-        commitments_reviewed=reviewed, never_reviewed=never_reviewed, shares=shares,
+        commitments_reviewed=reviewed, never_reviewed=never_reviewed,
         last_meeting_at=last_meeting_at, joined_at=as_utc(set_row.joined_programme_at))
 
 
@@ -356,7 +373,7 @@ def _commitment(row: Any | CommitmentRow) -> Commitment:
 def _checkin(row: Any | CheckinRow) -> CheckinAnswer:
     return CheckinAnswer(id=row.id, set_id=row.set_id, commitment_id=row.commitment_id,
                          user=UserRef.from_key(row.user_key), answer=Progress(row.answer),
-                         at=row.at, note=row.note)
+                         at=row.at, note=row.note, shared=row.shared)
 
 
 # ---------------------------------------------------------------- save
@@ -416,7 +433,7 @@ def _commitment_values(c: Commitment) -> dict[str, object]:
 
 def _checkin_values(a: CheckinAnswer) -> dict[str, object]:
     return dict(set_id=a.set_id, commitment_id=a.commitment_id, user_key=a.user.key,
-                answer=a.answer.value, note=a.note, at=a.at)
+                answer=a.answer.value, note=a.note, at=a.at, shared=a.shared)
 
 
 def save(session: Session, before: Loaded | None, after: SetState) -> None:
@@ -462,7 +479,8 @@ def save(session: Session, before: Loaded | None, after: SetState) -> None:
 
 def _share_values(s: Share) -> dict[str, object]:
     return dict(set_id=s.set_id, programme_id=s.programme_id, user_key=s.user.key, text=s.text,
-                at=s.at, confirmed=s.confirmed, withdrawn=s.withdrawn)
+                at=s.at, confirmed=s.confirmed, withdrawn=s.withdrawn,
+                released_at=s.released_at)
 
 
 def _programme_values(p: Programme) -> dict[str, object]:

@@ -92,7 +92,8 @@ def checkin_card(state: SetState, commitment: Commitment) -> Card:
         for answer in (Progress.ON_TRACK, Progress.STUCK, Progress.DONE, Progress.SNOOZE)
     )
     return Card(title=t("checkin.title", name=quoted(state.set.name, 100)),
-                body=t("checkin.body", line=commitment_line(state, commitment, with_owner=False)),
+                body=t("checkin.body", line=commitment_line(state, commitment, with_owner=False))
+                + "\n" + t("checkin.privacy"),
                 buttons=buttons)
 
 
@@ -151,15 +152,26 @@ def answer(state: SetState, event: Interactive, commitment: Commitment, progress
     return Result(state, (*effects, reply))
 
 
-def ask_for_help(state: SetState, event: Interactive, commitment: Commitment) -> Result:
+def help_slot(commitment_id: str, unique: str) -> str:
+    """The slot a help request is posted under (``help:<commitment>:<id>``), so that erasing
+    its author can edit it."""
+    return f"help:{commitment_id}:{unique}"
+
+
+def ask_for_help(state: SetState, event: Interactive, commitment: Commitment,
+                 ctx: Context) -> Result:
     """Post the member's request for help to their set's own channel (never elsewhere)."""
     if commitment.owner != event.user:
         return refuse(state, event, "checkin.not_yours")
-    notes = [a.note for a in state.checkins
+    stuck = [a for a in state.checkins
              if a.commitment_id == commitment.id and a.answer is Progress.STUCK and a.note]
-    note = t("help_request.note", note=quoted(notes[-1], 1000)) if notes else ""
+    note = t("help_request.note", note=quoted(stuck[-1].note, 1000)) if stuck else ""
+    if stuck:  # asking the set for help shares the note: the review may show it now
+        shared = stuck[-1].id
+        state = replace(state, checkins=tuple(replace(a, shared=True) if a.id == shared else a
+                                              for a in state.checkins))
     card = Card(title=t("help_request.title"), body=t(
         "help_request.body", who=mention(commitment.owner), text=quoted(commitment.text, 1000),
-        note=note))
+        note=note), slot=help_slot(commitment.id, ctx.new_id()))
     return Result(state, (Post(where=state.set.home, card=card),
                           whisper(event, "help_request.sent", name=quoted(state.set.name, 100))))

@@ -96,9 +96,17 @@ class EraseMember:
     user: UserRef
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReleaseShares:
+    """Mark confirmed learnings as posted (with the weekly digest) at ``at``."""
+
+    share_ids: tuple[str, ...]
+    at: datetime
+
+
 Effect = (
     Post | Update | Whisper | DirectMessage | OpenForm | SchedulePing | CancelPings | DeferPing
-    | EraseMember
+    | EraseMember | ReleaseShares
 )
 OUTBOUND: tuple[type, ...] = (Post, Update, Whisper, DirectMessage, OpenForm)
-STORAGE: tuple[type, ...] = (SchedulePing, CancelPings, DeferPing, EraseMember)
+STORAGE: tuple[type, ...] = (SchedulePing, CancelPings, DeferPing, EraseMember, ReleaseShares)

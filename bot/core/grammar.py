@@ -413,8 +413,12 @@ def parse_org(verb: str, rest: str) -> Org:
 
 
 def parse_announce(verb: str, rest: str) -> Announce:
-    everywhere = rest.startswith("--all")
-    text = rest[len("--all"):].strip() if everywhere else rest
+    """``--all`` is a whole word: ``--allhands`` is an unknown flag, not ``--all``."""
+    first, _, after = rest.partition(" ")
+    everywhere = first.lower() == "--all"
+    if first.startswith("--") and not everywhere:
+        raise ParseError(verb, "error.unknown_flag", flag=first)
+    text = after.strip() if everywhere else rest
     if not text:
         raise ParseError(verb, "error.missing_argument")
     return Announce(text=text, everywhere=everywhere)
@@ -426,15 +430,26 @@ def parse_digest(verb: str, rest: str) -> Digest:
         return Digest(csv=False)
     if words == ["csv"]:
         return Digest(csv=True)
-    if len(words) == 3 and words[0] == "weekly" and words[1][:3] in WEEKDAYS:
+    if len(words) == 3 and words[0] == "weekly" and _weekday(words[1]) is not None:
         try:
             at = timeparse.parse_clock(words[2])
         except timeparse.TimeFormatError:
             raise ParseError(verb, "format.weekly") from None
-        return Digest(csv=False, weekday=WEEKDAYS.index(words[1][:3]), at=at)
+        return Digest(csv=False, weekday=_weekday(words[1]), at=at)
     if words[0] == "weekly":
         raise ParseError(verb, "format.weekly")
     raise ParseError(verb, "error.bad_argument", argument=rest)
+
+
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday(word: str) -> int | None:
+    """Monday is ``mon`` or ``monday``, whole words only (``monster`` is no day)."""
+    for index, (short, full) in enumerate(zip(WEEKDAYS, _WEEKDAY_NAMES, strict=True)):
+        if word in (short, full):
+            return index
+    return None
 
 
 def parse_share(verb: str, rest: str) -> ShareLearning:

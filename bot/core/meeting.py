@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
@@ -45,8 +46,9 @@ WARNING_BEFORE = timedelta(minutes=2)
 DEFAULT_DUE = timedelta(weeks=4)
 DUE_TIME = time(9, 0)
 TIMER_KINDS = frozenset({PingKind.STAGE_WARNING, PingKind.STAGE_END})
-_HERE_WORDS = ("i'm here", "im here", "i am here", "here")
-_BID_WORDS = ("like time", "want time", "need time", "bid")
+# Whole words only: "heretofore" is not "here", and "forbid" is not a bid.
+_HERE_WORDS = re.compile(r"^(?:i'm |im |i am )?here\b")
+_BID_WORDS = re.compile(r"\b(?:like time|want time|need time|bid)\b")
 
 
 def start(state: SetState, event: Interactive, ctx: Context) -> Result:
@@ -295,8 +297,8 @@ def text_posted(state: SetState, event: Interactive, text: str, ctx: Context) ->
     presenter = meeting.presenter
     if meeting.stage is Stage.OPENING:
         lowered = text.lower().replace("’", "'")
-        if lowered.startswith(_HERE_WORDS):
-            wants_time = any(word in lowered for word in _BID_WORDS)
+        if _HERE_WORDS.match(lowered):
+            wants_time = _BID_WORDS.search(lowered) is not None
             return here(state, event, wants_time, ctx)
         return Result(state)
     if meeting.stage is Stage.PRESENTATION and event.user == presenter:

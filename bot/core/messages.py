@@ -162,6 +162,7 @@ ENGLISH: dict[str, str] = {
     "error.no_arguments": "That command takes no arguments.",
     "error.missing_argument": "Something is missing.",
     "error.bad_argument": "I don't understand “{argument}”.",
+    "error.unknown_flag": "There is no option “{flag}”.",
     "error.name_too_long": "A set's name can be at most {limit} characters.",
     "error.too_long": "That is longer than I can take ({limit} characters).",
     "error.bad_outcome": "Say how it went: done, partly or not.",
@@ -285,7 +286,8 @@ ENGLISH: dict[str, str] = {
     "stage.opening.what": "Opening: say you're here, and ask for time if you'd like to present.",
     "stage.review.what": "Review: each member with open commitments reports back in turn — "
                          "done, partly or not, what happened, what you learned "
-                         "(`/set report` or Report back).",
+                         "(`/set report` or Report back). Your check-in notes stay yours: "
+                         "`/set actions mine` shows them to you alone.",
     "stage.presentation.what": "Presentation: the presenter states the problem — the question, "
                                "the background, what they have tried.",
     "stage.questioning.what": "Questioning: everyone else asks open questions. Questions, not "
@@ -355,7 +357,7 @@ ENGLISH: dict[str, str] = {
     "summary.next": "Next meeting: {when}",
     # Actions and export
     "actions.title": "Open commitments in {name}",
-    "actions.mine_title": "Your open commitments",
+    "actions.mine_title": "Your open commitments (only you see this)",
     "actions.none": "No open commitments.",
     "actions.numbered": "{number}. {line}",
     "export.heading": "# {who} — record in {name}",
@@ -371,6 +373,8 @@ ENGLISH: dict[str, str] = {
     # Check-ins
     "checkin.title": "Check-in from {name}",
     "checkin.body": "How is this going?\n{line}",
+    "checkin.privacy": "Your set sees only your answer (on track, stuck, done); a note stays "
+                       "yours unless you ask the set for help.",
     "checkin.noted.on-track": "Thanks — noted as on track.",
     "checkin.noted.done": "Well done — noted as done. You'll report back at the next review.",
     "checkin.noted.missed": "Noted.",
@@ -447,7 +451,9 @@ ENGLISH: dict[str, str] = {
     "share.preview_title": "Share with {name}? This is exactly what will be posted",
     "share.body": "“{text}”",
     "share.posted_title": "A learning shared from one of the sets",
-    "share.sent": "Shared with {name}, without your name or your set's.",
+    "share.sent": "Thank you. It will be posted to the channel of {name} with the next weekly "
+                  "digest, {when}, together with the other learnings shared this week, without "
+                  "your name or your set's.",
     "share.already": "You've already shared that.",
     "share.cancelled": "Not shared.",
     "button.share": "Share it",

@@ -223,6 +223,7 @@ class CheckinAnswer:
     answer: Progress
     at: datetime
     note: str = ""
+    shared: bool = False  # the note went to the set (the member asked it for help)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -253,6 +254,16 @@ class Share:
     at: datetime
     confirmed: bool = False
     withdrawn: bool = False
+    released_at: datetime | None = None  # posted with the programme's weekly digest
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReleasedShare:
+    """A confirmed learning as the programme sees it when the digest posts it: its words only,
+    never its set or author (ids are random, so their order says nothing either)."""
+
+    id: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -285,7 +296,6 @@ class SetDigest:
     commitments_made: int
     commitments_reviewed: int
     never_reviewed: int  # open commitments that a later meeting has passed by
-    shares: int
     last_meeting_at: datetime | None
     joined_at: datetime | None
 
@@ -296,6 +306,9 @@ class ProgrammeState:
 
     programme: Programme
     sets: tuple[SetDigest, ...] = ()
+    # Shared learnings are counted for the programme as a whole, never per set.
+    shares_released: int = 0  # posted in the digest period
+    to_release: tuple[ReleasedShare, ...] = ()  # confirmed, waiting for the weekly digest
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

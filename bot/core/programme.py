@@ -3,7 +3,9 @@ and shared learnings.
 
 Confidentiality is built into the data: the programme side only ever sees ``SetDigest``
 counts (the engine loads no text for it), and a shared learning carries neither its author's
-name nor their set's.
+name nor their set's. Shares are counted for the programme as a whole, never per set, and a
+confirmed share waits for the next weekly digest, which posts all waiting shares together in
+an order of their random ids: neither the count nor the moment it appears gives its set away.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from bot.core.effects import (
     DirectMessage,
     Effect,
     Post,
+    ReleaseShares,
     SchedulePing,
     Whisper,
 )
@@ -33,6 +36,7 @@ from bot.core.model import (
     PingKind,
     Programme,
     ProgrammeState,
+    ReleasedShare,
     SetDigest,
     SetState,
     Share,
@@ -191,10 +195,27 @@ PROGRAMME_HANDLERS: dict[type, ProgrammeHandler] = {
 
 
 def weekly_digest(state: ProgrammeState, ping: Ping, ctx: Context) -> Result:
-    """The weekly digest is due: post it and arm the next one."""
-    card = digest_card(state, ctx.now)
-    return Result(state, (Post(where=state.programme.channel, card=card),
-                          *digest_pings(state.programme, ctx)))
+    """The weekly digest is due: release the learnings shared since the last one, post the
+    digest (which counts them) and the learnings, and arm the next digest."""
+    waiting = tuple(sorted(state.to_release, key=lambda s: s.id))
+    state = replace(state, to_release=(), shares_released=state.shares_released + len(waiting))
+    effects: list[Effect] = [Post(where=state.programme.channel,
+                                  card=digest_card(state, ctx.now))]
+    if waiting:
+        effects.append(ReleaseShares(share_ids=tuple(s.id for s in waiting), at=ctx.now))
+        effects.extend(Post(where=state.programme.channel, card=released_card(item))
+                       for item in waiting)
+    return Result(state, (*effects, *digest_pings(state.programme, ctx)))
+
+
+def share_slot(share_id: str) -> str:
+    """The message slot a released learning is posted under, so erasure can take it back."""
+    return f"share:{share_id}"
+
+
+def released_card(item: ReleasedShare) -> Card:
+    return Card(title=t("share.posted_title"), body=t("share.body", text=quoted(item.text, 3000)),
+                slot=share_slot(item.id))
 
 
 # ---------------------------------------------------------------- the digest (counts only)
@@ -238,7 +259,7 @@ def digest_card(state: ProgrammeState, now: datetime) -> Card:
               attendance=_rate(attended, possible),
               made=sum(s.commitments_made for s in state.sets),
               reviewed=sum(s.commitments_reviewed for s in state.sets),
-              shared=sum(s.shares for s in state.sets),
+              shared=state.shares_released,
               flagged=sum(1 for s in state.sets if flags(s, now)))
     if not state.sets:
         total = t("digest.no_sets")
@@ -249,18 +270,21 @@ def digest_card(state: ProgrammeState, now: datetime) -> Card:
 
 
 def digest_csv(state: ProgrammeState, now: datetime) -> str:
-    """The digest's numbers as CSV, one row a set and a total row."""
+    """The digest's numbers as CSV, one row a set and a total row.
+
+    Shared learnings are not here: per set they would say which set shared what, and the
+    programme-wide count is in the digest itself."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["set", "meetings", "attended", "possible_attendance", "attendance_rate",
                      "commitments_made", "commitments_reviewed", "never_reviewed",
-                     "organisations", "learnings_shared", "last_meeting", "flags"])
+                     "organisations", "last_meeting", "flags"])
     for item in sorted(state.sets, key=lambda s: s.name.lower()):
         possible = item.members * item.meetings
         writer.writerow([
             _csv_safe(item.name), item.meetings, item.attendance, possible,
             _rate(item.attendance, possible), item.commitments_made, item.commitments_reviewed,
-            item.never_reviewed, item.organisations, item.shares,
+            item.never_reviewed, item.organisations,
             item.last_meeting_at.date().isoformat() if item.last_meeting_at else "",
             "; ".join(flags(item, now))])
     return out.getvalue()
@@ -333,7 +357,8 @@ def shared_text(item: Share) -> str:
     return t("share.body", text=quoted(item.text, 3000))
 
 
-def confirm_share(state: SetState, event: Interactive, share_id: str, confirm: bool) -> Result:
+def confirm_share(state: SetState, event: Interactive, share_id: str, confirm: bool,
+                  ctx: Context) -> Result:
     found = next((s for s in state.shares if s.id == share_id), None)
     if found is None or found.user != event.user or found.withdrawn:
         return refuse(state, event, "button.gone")
@@ -347,6 +372,7 @@ def confirm_share(state: SetState, event: Interactive, share_id: str, confirm: b
         return refuse(state, event, "share.no_programme")
     shares = tuple(replace(s, confirmed=True) if s.id == share_id else s for s in state.shares)
     state = replace(state, shares=shares)
-    card = Card(title=t("share.posted_title"), body=shared_text(found))
-    return Result(state, (Post(where=state.programme.channel, card=card),
-                          whisper(event, "share.sent", name=quoted(state.programme.name, 100))))
+    when = timeparse.format_when(next_digest_at(state.programme, ctx.now),
+                                 state.programme.timezone)
+    return Result(state, (whisper(event, "share.sent", name=quoted(state.programme.name, 100),
+                                  when=when),))

@@ -215,7 +215,8 @@ def _button(state: SetState | None, event: ButtonPressed, ctx: Context) -> Resul
     if state is None:
         return refuse(state, event, "button.gone")
     if verb in ("share", "unshare"):
-        return programme.confirm_share(state, event, subject, confirm=verb == "share")
+        return programme.confirm_share(state, event, subject, confirm=verb == "share",
+                                       ctx=ctx)
     if verb == "join":
         if state.member(event.user) is not None:
             return refuse(state, event, "join.already", name=state.set.name)
@@ -225,7 +226,7 @@ def _button(state: SetState | None, event: ButtonPressed, ctx: Context) -> Resul
         if commitment is None:
             return refuse(state, event, "button.gone")
         if verb == "help":
-            return checkins.ask_for_help(state, event, commitment)
+            return checkins.ask_for_help(state, event, commitment, ctx)
         try:
             progress = Progress(arg)
         except ValueError:

@@ -152,14 +152,17 @@ def review_fields(state: SetState, meeting: Meeting) -> list[CardField]:
     return fields
 
 
-def checkin_history(state: SetState, commitment: Commitment) -> str:
+def checkin_history(state: SetState, commitment: Commitment, *, private: bool = False) -> str:
+    """The answers given to a commitment's check-ins. Notes typed in the DM show only when
+    ``private`` (the owner's own view) or when the owner shared them by asking for help."""
     answers = [a for a in state.checkins if a.commitment_id == commitment.id]
     if not answers:
         return ""
     parts = []
     for answer in sorted(answers, key=lambda a: a.at):
         day = timeparse.format_day(answer.at, state.set.timezone)
-        note = f" — {quoted(answer.note, 200)}" if answer.note else ""
+        shown = answer.note and (private or answer.shared)
+        note = f" — {quoted(answer.note, 200)}" if shown else ""
         parts.append(t("review.checkin", day=day,
                        answer=t(f"progress.{answer.answer.value}"), note=note))
     return t("review.checkins", answers="; ".join(parts))
@@ -254,14 +257,21 @@ def presented_question(state: SetState, user: UserRef) -> str:
 
 
 def actions_card(state: SetState, owner: UserRef | None) -> Card:
-    """The set's open commitments, or ``owner``'s numbered as ``/set report <n>`` takes them."""
+    """The set's open commitments, or ``owner``'s numbered as ``/set report <n>`` takes them,
+    each with its check-in answers and the notes only the owner sees (a private answer: their
+    own view of their history, e.g. at review)."""
     if owner is not None:
         mine = [c for c in numbered(state, owner) if c.open]
         if not mine:
             return Card(title=t("actions.mine_title"), body=t("actions.none"))
-        return Card(title=t("actions.mine_title"), body="\n".join(
-            t("actions.numbered", number=number_of(state, c),
-              line=commitment_line(state, c, with_owner=False)) for c in mine))
+        lines = []
+        for commitment in mine:
+            lines.append(t("actions.numbered", number=number_of(state, commitment),
+                           line=commitment_line(state, commitment, with_owner=False)))
+            history = checkin_history(state, commitment, private=True)
+            if history:
+                lines.append("  " + history)
+        return Card(title=t("actions.mine_title"), body="\n".join(lines))
     found = state.open_commitments()
     title = t("actions.title", name=escape(state.set.name))
     if not found:

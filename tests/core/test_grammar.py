@@ -64,6 +64,11 @@ PARSED = [
     ("help", grammar.Help(verb=None)),
     ("", grammar.Help(verb=None)),
     ("help commit", grammar.Help(verb="commit")),
+    ("announce --all call moved", grammar.Announce(text="call moved", everywhere=True)),
+    ("announce call moved", grammar.Announce(text="call moved", everywhere=False)),
+    ("announce all hands at 3", grammar.Announce(text="all hands at 3", everywhere=False)),
+    ("digest weekly mon 09:00", grammar.Digest(csv=False, weekday=0, at=time(9))),
+    ("digest weekly Friday 16:30", grammar.Digest(csv=False, weekday=4, at=time(16, 30))),
 ]
 
 
@@ -107,6 +112,24 @@ ERRORS = [
     ("timezone Mars/Olympus", "timezone", "format.timezone"),
     ("timezone ../../etc/passwd", "timezone", "format.timezone"),
     ("report done " + "x" * 40_001, "report", "error.too_long"),
+    # A command word is a whole word: no prefix of a longer word is taken for it.
+    ("announce --allhands call moved", "announce", "error.unknown_flag"),
+    ("announce --al call moved", "announce", "error.unknown_flag"),
+    ("announce --all", "announce", "error.missing_argument"),
+    ("digest weekly monster 09:00", "digest", "format.weekly"),
+    ("digest weekly frid 09:00", "digest", "format.weekly"),
+    ("digest csvx", "digest", "error.bad_argument"),
+    ("here bidding", "here", "error.bad_argument"),
+    ("actions mines", "actions", "error.bad_argument"),
+    ("report doneish it went", "report", "error.bad_outcome"),
+    ("progress stuckish", "progress", "error.bad_progress"),
+    ("checkins pauses", "checkins", "format.offset"),
+    ("timebox auto onward", "timebox", "error.bad_argument"),
+    ("quiet offish", "quiet", "format.quiet"),
+    ("programme joiner ABCD-EFGH", "programme", "error.unknown_verb"),
+    ("exports", None, "error.unknown_verb"),
+    ("forget", None, "error.unknown_verb"),
+    ("forget-me-not", None, "error.unknown_verb"),
 ]
 
 

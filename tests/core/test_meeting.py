@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.cards import action_id
-from bot.core.effects import CancelPings, OpenForm, Post, SchedulePing, Update
+from bot.core.effects import CancelPings, OpenForm, Post, SchedulePing, Update, Whisper
 from bot.core.events import StageTimerFired
 from bot.core.model import EntryKind, PingKind, Stage
 from tests.support.core import CoreHarness, posts, user, whispers
@@ -279,7 +279,12 @@ def test_review_shows_each_commitment_with_its_check_ins_and_takes_reports() -> 
     card = next(e.card for e in effects if isinstance(e, Update))
     (field,) = [f for f in card.fields if f.name == "bob"]
     assert "Book a one-to-one" in field.value
-    assert "check-ins: Thu 26 Nov 2026 stuck — she is on leave" in field.value
+    # The answer is the set's; the note typed in the DM is bob's alone.
+    assert "check-ins: Thu 26 Nov 2026 stuck" in field.value
+    assert "she is on leave" not in str(card)
+    (private,) = h.cmd("bob", "actions mine")
+    assert isinstance(private, Whisper) and private.user == user("bob")
+    assert "stuck — she is on leave" in private.card.body
     h.cmd("bob", "report partly We met once; I learned to ask earlier.")
     reviewed = h.state.commitments[commitment.id]
     assert reviewed.outcome.value == "partly" and not reviewed.open
@@ -360,3 +365,16 @@ def test_the_set_records_an_insight_at_review_and_the_summary_keeps_it() -> None
     assert "Agreed at review:\n• Logs work when kept weekly" in summary
     (refusal,) = whispers(h.submit("bob", opened.form.id, {"insight": "Late"}))
     assert refusal == "That meeting is over, so its buttons no longer work."
+
+
+def test_attendance_words_in_the_channel_are_whole_words() -> None:
+    h = CoreHarness()
+    h.set_up("alice", "bob", "carol")
+    h.cmd("alice", "start")
+    h.say("bob", "heretofore I was away")
+    h.say("carol", "here, though I forbid myself to talk long")
+    meeting = h.state.meeting
+    assert user("bob") not in meeting.attendance and user("carol") in meeting.attendance
+    assert meeting.bids == ()
+    h.say("bob", "I'm here and I'd like time")
+    assert h.state.meeting.bids == (user("bob"),)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bot.core.effects import DirectMessage, Post, SchedulePing, Whisper
+from bot.core.effects import DirectMessage, Post, ReleaseShares, SchedulePing, Whisper
 from bot.core.events import CommandIssued
-from bot.core.model import PingKind, ProgrammeState, SetDigest
-from bot.core.programme import digest_card, digest_csv, next_digest_at
+from bot.core.model import Ping, PingKind, ProgrammeState, ReleasedShare, SetDigest
+from bot.core.programme import digest_card, digest_csv, next_digest_at, weekly_digest
 from bot.core.refs import ChannelRef
 from tests.support.core import HOME, CoreHarness, dm, posts, user, whispers
 
@@ -119,10 +119,31 @@ def test_share_previews_then_posts_without_names_to_the_programme() -> None:
     assert "&lt;!channel&gt;" in preview.body
     assert not [e for e in effects if isinstance(e, Post)]
     effects = h.press("bob", preview.buttons[0].action)
-    (posted,) = [e for e in effects if isinstance(e, Post)]
-    assert posted.where == SHARED
-    assert "bob" not in posted.card.text and "Test set" not in posted.card.text
+    # Nothing is posted now: the moment would tell which set shared it.
+    assert not [e for e in effects if isinstance(e, Post)]
+    assert whispers(effects) == [
+        "Thank you. It will be posted to the channel of North West Assessors with the next "
+        "weekly digest, Mon 30 Nov 2026, 09:00 (UTC), together with the other learnings shared "
+        "this week, without your name or your set's."]
+    (stored,) = h.state.shares
+    assert stored.confirmed and stored.released_at is None
     assert whispers(h.press("bob", preview.buttons[0].action)) == ["You've already shared that."]
+
+
+def test_the_weekly_digest_releases_waiting_shares_by_random_id_not_by_set() -> None:
+    p = programme_harness()
+    state = replace(digest_state(), to_release=(ReleasedShare(id="f00", text="Later id"),
+                                                ReleasedShare(id="a00", text="Asking <!here>")),
+                    shares_released=2)
+    ping = Ping(id="d", kind=PingKind.DIGEST, set_id=state.programme.id, due_at=NOW)
+    result = weekly_digest(state, ping, replace(p.context(), now=NOW))
+    digest, first, second = [e for e in result.effects if isinstance(e, Post)]
+    assert "learnings shared 4" in digest.card.body
+    assert [first.card.body, second.card.body] == ["“Asking &lt;!here&gt;”", "“Later id”"]
+    assert first.card.slot == "share:a00" and first.where == SHARED
+    (release,) = [e for e in result.effects if isinstance(e, ReleaseShares)]
+    assert release.share_ids == ("a00", "f00")
+    assert result.state.to_release == ()
 
 
 def test_share_can_be_declined_and_is_refused_outside_a_programme() -> None:
@@ -160,13 +181,13 @@ def digest_state() -> ProgrammeState:
     p = programme_harness().state
     healthy = SetDigest(set_id="s1", name="Alpha", home=HOME, members=4, organisations=3,
                         meetings=1, attendance=4, commitments_made=3, commitments_reviewed=2,
-                        never_reviewed=0, shares=1, last_meeting_at=NOW - timedelta(days=3),
+                        never_reviewed=0, last_meeting_at=NOW - timedelta(days=3),
                         joined_at=NOW - timedelta(days=60))
     struggling = SetDigest(set_id="s2", name="=Beta", home=HOME, members=6, organisations=2,
                            meetings=1, attendance=2, commitments_made=1, commitments_reviewed=0,
-                           never_reviewed=2, shares=0,
+                           never_reviewed=2,
                            last_meeting_at=NOW - timedelta(days=50), joined_at=None)
-    return replace(p, sets=(healthy, struggling))
+    return replace(p, sets=(healthy, struggling), shares_released=1)
 
 
 def test_the_digest_counts_and_flags() -> None:
@@ -184,8 +205,9 @@ def test_the_digest_counts_and_flags() -> None:
 def test_the_csv_has_the_same_numbers_and_is_formula_safe() -> None:
     rows = digest_csv(digest_state(), NOW).splitlines()
     assert rows[0].startswith("set,meetings,attended,possible_attendance,attendance_rate")
-    assert rows[1].startswith("'=Beta,1,2,6,33%,1,0,2,2,0,2026-10-04,no meeting for six weeks")
-    assert rows[2].startswith("Alpha,1,4,4,100%,3,2,0,3,1,2026-11-20,")
+    assert "learnings_shared" not in rows[0]  # per set it would say which set shared
+    assert rows[1].startswith("'=Beta,1,2,6,33%,1,0,2,2,2026-10-04,no meeting for six weeks")
+    assert rows[2].startswith("Alpha,1,4,4,100%,3,2,0,3,2026-11-20,")
 
 
 def test_digest_csv_goes_to_the_coordinator_by_dm() -> None:

@@ -3,6 +3,7 @@ meetings full of marker words, then every programme output searched for them."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from bot.core.effects import DirectMessage, Effect, Post, Whisper
@@ -153,3 +154,54 @@ async def test_a_set_leaves_and_drops_out_of_the_digest(database_url: str) -> No
         assert HOME.channel == "home"
     finally:
         await h.close()
+
+
+async def _world(database_url: str, sharer_set: str) -> list[str]:
+    """Two sets in one programme, built the same way; only ``sharer_set`` shares a learning.
+    Returns everything coordinators saw, ids and join codes blanked."""
+    h = await EngineHarness.open(database_url)
+    elsewhere = RecordingOutbox()
+    h.runtime.engine.outboxes["other"] = elsewhere
+    try:
+        await coordinator(h, "programme create Twins")
+        code = h_code([e for e in elsewhere.sent if isinstance(e, Whisper)][0].card.body)
+        homes = {"One": HOME, "Two": ChannelRef(platform="test", workspace="w", channel="two")}
+        for name, home in homes.items():
+            await h.cmd(f"fac{name}", f"create Set {name}", where=home)
+            await h.cmd(f"mem{name}", "join", where=home)
+            await h.cmd(f"fac{name}", f"programme join {code}", where=home)
+        for name, home in homes.items():  # the sets meet on different days
+            await h.cmd(f"fac{name}", "start", where=home)
+            await h.cmd(f"mem{name}", "here", where=home)
+            await h.cmd(f"fac{name}", "end", where=home)
+            if name == sharer_set:  # the member shares straight after their own meeting
+                preview = [e for e in await h.cmd(f"mem{name}", "share Silence is an answer",
+                                                  where=home) if isinstance(e, Whisper)][-1]
+                await h.press(f"mem{name}", preview.card.buttons[0].action, where=home)
+            await coordinator(h, "digest")
+            await coordinator(h, "digest csv", where=CORA_DM)
+            await h.advance(days=1)
+        await h.advance(days=8)  # the weekly digest falls due and releases the learning
+        await coordinator(h, "digest")
+        await coordinator(h, "digest csv", where=CORA_DM)
+        seen = [all_text(e) for e in elsewhere.sent if not isinstance(e, Whisper)]
+        return [re.sub(r"[0-9a-f]{16}|[A-Z0-9]{4}-[A-Z0-9]{4}", "ID", text) for text in seen]
+    finally:
+        await h.close()
+
+
+async def test_which_set_shared_cannot_be_told_from_anything_coordinators_see(
+        database_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    if database_url.startswith("sqlite"):
+        first, second = (f"sqlite:///{tmp_path / name}.db" for name in ("one", "two"))
+    else:  # one PostgreSQL database: the second world starts after the first is emptied
+        first = second = database_url
+    from_one = await _world(first, "One")
+    if first == second:
+        from tests.conftest import _empty_postgres
+
+        _empty_postgres(second)
+    from_two = await _world(second, "Two")
+    assert any("Silence is an answer" in text for text in from_one)
+    assert any("learnings shared 1" in text for text in from_one)
+    assert from_one == from_two
