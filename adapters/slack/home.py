@@ -53,7 +53,7 @@ def set_blocks(state: SetState, user: UserRef) -> list[dict[str, Any]]:
     lines = []
     for commitment in state.open_commitments(user):
         lines.append("• " + commitment_line(state, commitment, with_owner=False))
-        answers = checkin_history(state, commitment)
+        answers = checkin_history(state, commitment, private=True)  # their own view
         if answers:
             lines.append("    " + answers)
     mine = "\n".join(lines) if lines else t("actions.none")
