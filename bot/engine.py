@@ -39,7 +39,7 @@ from bot.core.routing import join_code, needs_history, read_command, route
 from bot.core.step import step
 from bot.core.verbs import Parsed
 from bot.observability import EVENT_SECONDS, EVENTS_HANDLED, log_context, logging_context
-from storage import repository
+from storage import erasure, repository
 from storage.database import Database
 
 log = logging.getLogger("revans.engine")
@@ -81,6 +81,9 @@ class Engine:
     default_timezone: str = "UTC"
     id_factory: Callable[[], str] = new_id
     ping_listeners: list[Callable[[Sequence[Ping]], None]] = field(default_factory=list)
+    # Erasures committed and not yet scrubbed from the file; an extra scrub is harmless, so
+    # a flag shared by concurrent transactions is enough.
+    _erasures_pending: int = 0
 
     async def handle(self, event: Event, reply: Any = None) -> tuple[Effect, ...]:
         """Decide and commit ``event``, then carry out its outbound effects; ``reply`` is the
@@ -146,6 +149,11 @@ class Engine:
             return [self._decide_in(session, events, new_pings, dropped) for events in groups]
 
         outputs = await self.db.run(work)
+        if self._erasures_pending:
+            # Erased texts may survive in the database file's free pages or its log: the
+            # storage layer scrubs them once the erasure is committed.
+            self._erasures_pending = 0
+            await self.db.scrub()
         for listener in self.ping_listeners:
             listener(new_pings)
         return outputs, dropped
@@ -218,8 +226,9 @@ class Engine:
                                         effect.commitment_id, effect.meeting_id, effect.user)
             case DeferPing(ping_id=ping_id, until=until):
                 repository.defer_ping(session, ping_id, until)
-            case EraseMember(set_id=set_id, user=user):
-                repository.erase_member(session, set_id, user)
+            case EraseMember(set_id=set_id, user=user, summaries=summaries):
+                erasure.erase_member(session, set_id, user, summaries)
+                self._erasures_pending += 1  # scrubbed after the commit
             case ReleaseShares(share_ids=share_ids, at=at):
                 repository.release_shares(session, share_ids, at)
             case _:

@@ -99,6 +99,27 @@ class Database:
         with self.sessions.begin() as session:
             return work(session)
 
+    async def scrub(self) -> None:
+        """Leave no erased text behind in the database's own files, after an erasure.
+
+        SQLite: every connection runs with ``secure_delete`` (freed space is zeroed), and here
+        the WAL is checkpointed into the file and truncated, so no old page survives in it.
+        PostgreSQL: nothing to do here; old row versions stay in its data files until
+        autovacuum reuses the space (see the README)."""
+        if not self.is_sqlite:
+            return
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._checkpoint)
+
+    def _checkpoint(self) -> None:
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.driver_connection.cursor()  # type: ignore[union-attr]
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.close()
+        finally:
+            raw.close()
+
     async def dispose(self) -> None:
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._executor, self.engine.dispose)
@@ -115,6 +136,9 @@ def _sqlite_engine(url: str):  # type: ignore[no-untyped-def]
         cursor = dbapi_connection.cursor()
         _set_wal(cursor)
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Erasure means erasure: deleted or overwritten content is zeroed, not left in free
+        # space of the file (``Database.scrub`` empties the WAL after an erasure).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -67,8 +67,6 @@ from storage.models import (
     as_utc,
 )
 
-ERASED = "[erased at the member's request]"
-
 
 class VersionConflict(Exception):
     """Another transaction changed the set since it was loaded: reload and decide again."""
@@ -227,10 +225,16 @@ def load(session: Session, set_id: str, *, with_history: bool = False,
                 or (meeting is not None and c.reviewed_meeting_id == meeting.id)]
     checkins = tuple(_checkin(a) for a in session.execute(_CHECKINS, {"ids": relevant})
                      ) if relevant else ()
-    history = None
-    if with_history:
+    history = summaries = None
+    if with_history:  # the export and forget-me: every entry, summary and share of the set
         history = tuple(_entry(e) for e in session.execute(_SET_ENTRIES, {"set_id": set_id}))
-    shares = tuple(_share(r) for r in session.execute(_PENDING_SHARES, {"set_id": set_id}))
+        summaries = {r.id: r.summary for r in session.execute(
+            select(MeetingRow.id, MeetingRow.summary).where(MeetingRow.set_id == set_id,
+                                                            MeetingRow.summary != ""))}
+        shares = tuple(_share(r) for r in session.execute(
+            select(ShareRow.__table__).where(ShareRow.set_id == set_id).order_by(ShareRow.at)))
+    else:
+        shares = tuple(_share(r) for r in session.execute(_PENDING_SHARES, {"set_id": set_id}))
     programme = load_programme_record(session, row.programme_id) if row.programme_id else None
     candidate = None
     if join_code:
@@ -239,7 +243,8 @@ def load(session: Session, set_id: str, *, with_history: bool = False,
         candidate = load_programme_record(session, candidate_id) if candidate_id else None
     state = SetState(set=action_set, members=members, profiles=profiles, meeting=meeting,
                      entries=entries, commitments=commitments, checkins=checkins,
-                     history=history, shares=shares, programme=programme, candidate=candidate)
+                     history=history, summaries=summaries, shares=shares, programme=programme,
+                     candidate=candidate)
     return Loaded(state=state, version=row.version)
 
 
@@ -533,20 +538,6 @@ def _upsert(session: Session, model: type, old: dict, new: dict, key_columns,
         session.execute(update(model), updates)
 
 
-def erase_member(session: Session, set_id: str, user: UserRef) -> None:
-    """Blank everything ``user`` wrote in the set, across all its meetings (rows stay)."""
-    session.execute(update(EntryRow).where(
-        EntryRow.set_id == set_id, EntryRow.user_key == user.key).values(text=ERASED))
-    session.execute(update(CommitmentRow).where(
-        CommitmentRow.set_id == set_id, CommitmentRow.owner_key == user.key).values(text=ERASED))
-    session.execute(update(CommitmentRow).where(
-        CommitmentRow.set_id == set_id, CommitmentRow.owner_key == user.key,
-        CommitmentRow.account != "").values(account=ERASED))
-    session.execute(update(CheckinRow).where(
-        CheckinRow.set_id == set_id, CheckinRow.user_key == user.key,
-        CheckinRow.note != "").values(note=ERASED))
-    session.execute(update(ShareRow).where(
-        ShareRow.set_id == set_id, ShareRow.user_key == user.key).values(text=ERASED))
 
 
 # ---------------------------------------------------------------- pings

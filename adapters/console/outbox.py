@@ -68,6 +68,8 @@ class ConsoleOutbox(Outbox):
 
     @carries(Update)
     async def _update(self, effect: Update, reply: Reply = None) -> None:
+        if effect.edit_only and (effect.where.key, effect.card.slot) not in self._slots:
+            return  # erasure edits what was shown; it shows nothing new
         self._show_slot(effect.where, effect.card, update=True)
 
     def _show_slot(self, where: ChannelRef, card: Card, *, update: bool) -> None:

@@ -101,6 +101,8 @@ class DiscordOutbox(Outbox):
     async def _update_card(self, effect: Update) -> None:
         """Edit the card in place; post it (and remember it) when it is unknown or gone."""
         message_id = await self._recall(effect.where, effect.card.slot)
+        if message_id is None and effect.edit_only:
+            return  # erasure edits what was posted; it posts nothing new
         outgoing = render_slot_card(effect.card)
         if message_id is not None:
             turn = current_turn.get()
@@ -114,6 +116,8 @@ class DiscordOutbox(Outbox):
                     **outgoing.kwargs(), view=build_view(outgoing.buttons))
                 return
             except discord.NotFound:
+                if effect.edit_only:
+                    return
                 log.info("card %s in %s is gone; posting it again", effect.card.slot,
                          effect.where.key)
             except discord.HTTPException as error:

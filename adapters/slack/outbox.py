@@ -97,6 +97,8 @@ class SlackOutbox(Outbox):
         async with self._slot_lock(where, card.slot):
             ts = await self.db.run(partial(repository.get_slot, channel_key=where.key,
                                            slot=card.slot))
+            if ts is None and effect.edit_only:
+                return  # erasure edits what was posted; it posts nothing new
             if ts is not None:
                 messages = render.card_messages(card)
                 try:
@@ -109,6 +111,8 @@ class SlackOutbox(Outbox):
                 except SlackApiError as error:
                     if _code(error) not in STALE_MESSAGE:
                         raise
+                    if effect.edit_only:
+                        return
                     count_platform_error("slack", _code(error))
                     log.info("slot %s in %s could not be edited (%s); posting it anew",
                              card.slot, where.channel, _code(error))

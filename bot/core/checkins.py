@@ -16,6 +16,7 @@ from bot.core.effects import (
     SchedulePing,
     Whisper,
 )
+from bot.core.erasure import erased, help_slot
 from bot.core.messages import t
 from bot.core.model import (
     CheckinAnswer,
@@ -44,7 +45,7 @@ def outside_quiet(state: SetState, user: UserRef, moment: datetime) -> datetime:
 
 def checkin_pings(state: SetState, commitment: Commitment, ctx: Context) -> list[Ping]:
     """The check-ins still to come for ``commitment`` under the set's offsets."""
-    if state.set.checkins_paused or not commitment.open:
+    if state.set.checkins_paused or not commitment.open or erased(commitment.text):
         return []
     pings, times = [], set()
     zone = user_zone(state, commitment.owner)
@@ -74,7 +75,7 @@ def deliver_checkin(state: SetState, ping: Ping, ctx: Context) -> Result:
     """A check-in is due: DM its owner, unless it is moot or inside their quiet hours."""
     commitment = state.commitments.get(ping.commitment_id or "")
     if (commitment is None or not commitment.open or state.set.checkins_paused
-            or state.member(commitment.owner) is None):
+            or state.member(commitment.owner) is None or erased(commitment.text)):
         return Result(state)
     allowed_at = outside_quiet(state, commitment.owner, ctx.now)
     if allowed_at > ctx.now:
@@ -152,12 +153,6 @@ def answer(state: SetState, event: Interactive, commitment: Commitment, progress
     return Result(state, (*effects, reply))
 
 
-def help_slot(commitment_id: str, unique: str) -> str:
-    """The slot a help request is posted under (``help:<commitment>:<id>``), so that erasing
-    its author can edit it."""
-    return f"help:{commitment_id}:{unique}"
-
-
 def ask_for_help(state: SetState, event: Interactive, commitment: Commitment,
                  ctx: Context) -> Result:
     """Post the member's request for help to their set's own channel (never elsewhere)."""
@@ -172,6 +167,6 @@ def ask_for_help(state: SetState, event: Interactive, commitment: Commitment,
                                               for a in state.checkins))
     card = Card(title=t("help_request.title"), body=t(
         "help_request.body", who=mention(commitment.owner), text=quoted(commitment.text, 1000),
-        note=note), slot=help_slot(commitment.id, ctx.new_id()))
+        note=note), slot=help_slot(commitment.id, stuck[-1].id if stuck else "-"))
     return Result(state, (Post(where=state.set.home, card=card),
                           whisper(event, "help_request.sent", name=quoted(state.set.name, 100))))

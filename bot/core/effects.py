@@ -25,10 +25,12 @@ class Post:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Update:
-    """Edit the message remembered under ``card.slot`` in ``where`` (post it if unknown)."""
+    """Edit the message remembered under ``card.slot`` in ``where`` (post it if unknown,
+    unless ``edit_only``: erasure edits what was posted and posts nothing new)."""
 
     where: ChannelRef
     card: Card
+    edit_only: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -90,10 +92,13 @@ class DeferPing:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EraseMember:
-    """Blank every text ``user`` left in the set, keeping the rows so counts stay."""
+    """Blank every text ``user`` left in the set, keeping the rows so counts stay; store the
+    meetings' summaries redacted by the core (``(meeting_id, summary)`` pairs); then scrub the
+    database file of the old texts."""
 
     set_id: str
     user: UserRef
+    summaries: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -10,6 +10,7 @@ from bot.core import stages, timeparse
 from bot.core.cards import Card
 from bot.core.checkins import checkin_pings
 from bot.core.effects import CancelPings, Effect, OpenForm, Post, SchedulePing, Update, Whisper
+from bot.core.erasure import commit_slot, report_slot, said_slot, summary_slot
 from bot.core.messages import t
 from bot.core.model import (
     Commitment,
@@ -179,7 +180,8 @@ def close(state: SetState, ctx: Context, effects: list[Effect]) -> Result:
     effects.append(Update(where=state.set.home, card=Card(
         title=t("card.ended_title", number=meeting.number), body=t("card.ended_body"),
         slot=f"stage:{meeting.id}")))
-    effects.append(Post(where=state.set.home, card=Card(title=t("summary.title"), body=summary)))
+    effects.append(Post(where=state.set.home, card=Card(title=t("summary.title"), body=summary,
+                                                        slot=summary_slot(meeting.id))))
     return Result(state, tuple(effects))
 
 
@@ -195,16 +197,19 @@ def report(state: SetState, event: Interactive, outcome: Outcome, account: str,
     for commitment in owed:
         commitments[commitment.id] = replace(commitment, outcome=outcome, account=account,
                                              reviewed_meeting_id=meeting.id)
-    reviewees = meeting.reviewees if event.user in meeting.reviewees else (
-        *meeting.reviewees, event.user)
+    correction = event.user in meeting.reviewees
+    reviewees = meeting.reviewees if correction else (*meeting.reviewees, event.user)
     meeting = replace(meeting, reviewees=reviewees)
     state = replace(state, commitments=commitments, meeting=meeting)
     posted = Card(body=t("review.posted", who=mention(event.user),
                          outcome=t(f"outcome.{outcome.value}"), account=quoted(account),
-                         count=len(owed)))
+                         count=len(owed)), slot=report_slot(meeting.id, event.user))
     return Result(state, (
         CancelPings(set_id=state.set.id, kinds=frozenset({PingKind.CHECKIN}), user=event.user),
-        Post(where=state.set.home, card=posted),
+        # A correction edits the report the set saw, so one message holds it (and erasure
+        # can reach it).
+        Update(where=state.set.home, card=posted) if correction
+        else Post(where=state.set.home, card=posted),
         Update(where=state.set.home, card=stage_card(state, meeting, ctx.now)),
     ))
 
@@ -236,7 +241,8 @@ def commit(state: SetState, event: Interactive, action: str, by: timeparse.DaySp
                             owner=event.user, text=action, due_at=due, created_at=ctx.now)
     state = replace(state, commitments={**state.commitments, commitment.id: commitment})
     pings = [SchedulePing(ping=p) for p in checkin_pings(state, commitment, ctx)]
-    posted = Card(body=t("commit.posted", line=commitment_line(state, commitment)))
+    posted = Card(body=t("commit.posted", line=commitment_line(state, commitment)),
+                  slot=commit_slot(commitment.id))
     return Result(state, (
         *pings,
         Post(where=state.set.home, card=posted),
@@ -270,7 +276,8 @@ def insight(state: SetState, event: Interactive, text: str, ctx: Context) -> Res
     if not text:
         return refuse(state, event, "insight.empty")
     result = record(state, event, meeting, EntryKind.INSIGHT, text, ctx)
-    posted = Card(body=t("insight.posted", text=quoted(text)))
+    posted = Card(body=t("insight.posted", text=quoted(text)),
+                  slot=said_slot(result.state.entries[-1].id))
     return Result(result.state, (*result.effects, Post(where=state.set.home, card=posted)))
 
 
@@ -283,7 +290,8 @@ def record(state: SetState, event: Interactive, meeting: Meeting, kind: EntryKin
     effects: list[Effect] = []
     if echo:
         effects.append(Post(where=state.set.home, card=Card(
-            title=t("present.title", who=escape(state.name_of(event.user))), body=quoted(text))))
+            title=t("present.title", who=escape(state.name_of(event.user))), body=quoted(text),
+            slot=said_slot(entry.id))))
     if kind is EntryKind.QUESTION:
         effects.append(Update(where=state.set.home, card=stage_card(state, meeting, ctx.now)))
     return Result(state, tuple(effects))

@@ -253,8 +253,30 @@ ENGLISH: dict[str, str] = {
     "quiet.off": "Quiet hours are off: check-ins may come at any hour.",
     "export.dm": "Your record in {name} is attached.",
     "export.sent": "I've sent your record to you as a DM.",
-    "forget.done": "Everything you said in {name} has been erased. Counts stay; your membership "
-                   "too (`/set leave` to go).",
+    "forget.done": "Erased from {name}: {what}. Wherever I stored or posted them they now read "
+                   "“[erased at the member's request]”. Your check-ins have stopped. Counts "
+                   "stay, and so does your membership (`/set leave` to go).",
+    "forget.done_former": "Erased from {name}: {what}. Wherever I stored or posted them they "
+                          "now read “[erased at the member's request]”. Your check-ins have "
+                          "stopped. Counts stay.",
+    "forget.nothing": "There is nothing left to erase in {name}: what you said there has "
+                      "already been erased, and you get no check-ins from it.",
+    "forget.count.presentations.one": "{count} presentation",
+    "forget.count.presentations.many": "{count} presentations",
+    "forget.count.questions.one": "{count} question",
+    "forget.count.questions.many": "{count} questions",
+    "forget.count.learnings.one": "{count} closing learning",
+    "forget.count.learnings.many": "{count} closing learnings",
+    "forget.count.insights.one": "{count} insight you recorded",
+    "forget.count.insights.many": "{count} insights you recorded",
+    "forget.count.commitments.one": "{count} commitment",
+    "forget.count.commitments.many": "{count} commitments",
+    "forget.count.reports.one": "{count} report",
+    "forget.count.reports.many": "{count} reports",
+    "forget.count.notes.one": "{count} check-in note",
+    "forget.count.notes.many": "{count} check-in notes",
+    "forget.count.shares.one": "{count} shared learning",
+    "forget.count.shares.many": "{count} shared learnings",
     # Meeting
     "meeting.started": "{who} started a meeting of {name}. Facilitator: {facilitator}. Say "
                        "you're here with the buttons or `/set here` (`/set here bid` to present).",

@@ -316,7 +316,9 @@ class SetState:
     """Everything the core needs to decide one event for one set.
 
     ``members``, ``profiles`` and ``commitments`` are keyed by ``UserRef.key`` / commitment id.
-    ``history`` (every entry of the set) is loaded only for the commands that need it.
+    ``history`` (every entry of the set) is loaded only for the commands that need it
+    (export, forget-me), and with it ``summaries`` (stored summary by meeting id) and every
+    share of the set (else only the pending ones).
     """
 
     set: ActionSet
@@ -327,6 +329,7 @@ class SetState:
     commitments: Mapping[str, Commitment] = field(default_factory=dict)
     checkins: tuple[CheckinAnswer, ...] = ()
     history: tuple[Entry, ...] | None = None
+    summaries: Mapping[str, str] | None = None
     shares: tuple[Share, ...] = ()
     programme: Programme | None = None  # the programme the set belongs to (read-only here)
     candidate: Programme | None = None  # the programme a typed join code names, if any

@@ -29,6 +29,7 @@ from bot.core.effects import (
     SchedulePing,
     Whisper,
 )
+from bot.core.erasure import share_slot
 from bot.core.messages import t
 from bot.core.model import (
     Context,
@@ -206,11 +207,6 @@ def weekly_digest(state: ProgrammeState, ping: Ping, ctx: Context) -> Result:
         effects.extend(Post(where=state.programme.channel, card=released_card(item))
                        for item in waiting)
     return Result(state, (*effects, *digest_pings(state.programme, ctx)))
-
-
-def share_slot(share_id: str) -> str:
-    """The message slot a released learning is posted under, so erasure can take it back."""
-    return f"share:{share_id}"
 
 
 def released_card(item: ReleasedShare) -> Card:

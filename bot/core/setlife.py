@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core import grammar, timeparse
+from bot.core import erasure, grammar, timeparse
 from bot.core.cards import Button, ButtonStyle, Card, action_id
 from bot.core.checkins import reschedule_all
 from bot.core.effects import (
@@ -39,8 +39,6 @@ from bot.core.views import (
     stage_card,
     status_card,
 )
-
-ERASED = "[erased at the member's request]"
 
 
 def create(event: Interactive, name: str, ctx: Context) -> Result:
@@ -225,21 +223,41 @@ def export(state: SetState, event: Interactive, ctx: Context) -> Result:
 
 
 def forget_me(state: SetState, event: Interactive, ctx: Context) -> Result:
-    """Erase what the member said in this set; the rows (and so the counts) stay."""
+    """Erase what the member said in this set, everywhere the bot keeps it: the stored texts
+    (the rows stay, so counts stay), the stored summaries (redacted), and the bot's own messages
+    that carried those words (edited); their check-ins stop. A second time: nothing left."""
     user = event.user
-    entries = tuple(replace(e, text=ERASED) if e.user == user else e for e in state.entries)
-    commitments = {
-        cid: replace(c, text=ERASED, account=ERASED if c.account else "") if c.owner == user
-        else c for cid, c in state.commitments.items()
-    }
-    checkins = tuple(replace(a, note=ERASED if a.note else "") if a.user == user else a
-                     for a in state.checkins)
-    state = replace(state, entries=entries, commitments=commitments, checkins=checkins)
-    return Result(state, (
-        EraseMember(set_id=state.set.id, user=user),
-        CancelPings(set_id=state.set.id, kinds=frozenset({PingKind.CHECKIN}), user=user),
-        whisper(event, "forget.done", name=quoted(state.set.name, 100)),
-    ))
+    history = state.history if state.history is not None else state.entries
+    found = erasure.tally(history, state.commitments.values(), state.checkins, state.shares,
+                          user)
+    stop = CancelPings(set_id=state.set.id, kinds=frozenset({PingKind.CHECKIN}), user=user)
+    name = quoted(state.set.name, 100)
+    if found.total() == 0:
+        return Result(state, (stop, whisper(event, "forget.nothing", name=name)))
+    phrases = erasure.member_phrases(state, user)
+    summaries = state.summaries or {}
+    redacted = {mid: erasure.redact(text, phrases) for mid, text in summaries.items()}
+    changed = tuple((mid, text) for mid, text in redacted.items() if text != summaries[mid])
+    effects: list[Effect] = [EraseMember(set_id=state.set.id, user=user, summaries=changed),
+                             stop]
+    home = state.set.home
+    effects.extend(Update(where=home, card=erasure.erased_card(slot), edit_only=True)
+                   for slot in erasure.bot_messages(state, user))
+    effects.extend(Update(where=home, card=Card(title=t("summary.title"), body=text,
+                                                slot=erasure.summary_slot(mid)), edit_only=True)
+                   for mid, text in changed)
+    programme = state.programme
+    for item in state.shares:
+        if (item.user == user and item.released_at is not None and programme is not None
+                and programme.id == item.programme_id):
+            effects.append(Update(where=programme.channel, edit_only=True,
+                                  card=erasure.erased_card(erasure.share_slot(item.id))))
+    state = erasure.erase_in_state(state, user)
+    if state.running_meeting is not None:  # the meeting goes on, their texts shown as erased
+        effects.append(_card_update(state, ctx))
+    key = "forget.done" if state.member(user) is not None else "forget.done_former"
+    effects.append(whisper(event, key, name=name, what=found.words()))
+    return Result(state, tuple(effects))
 
 
 def help_for(event: Interactive, verb: str | None, state: SetState | None) -> Result:

@@ -34,7 +34,7 @@ class Load(Enum):
     """What the engine loads besides the set's current state."""
 
     STATE = "state"
-    HISTORY = "history"  # every entry of the set (the export)
+    HISTORY = "history"  # every entry, summary and share of the set (export, forget-me)
     PROGRAMME_BY_CODE = "programme-by-code"  # the programme a join code names
 
 
@@ -207,7 +207,8 @@ TABLE: tuple[Verb, ...] = (
          Where.SET | Where.PROGRAMME, options=(_text("zone"),)),
     Verb("export", grammar.no_args(grammar.Export), (grammar.Export,), Role.MEMBER,
          _MEMBER_OR_DM, Load.HISTORY),
-    Verb("forget-me", grammar.no_args(grammar.ForgetMe), (grammar.ForgetMe,), Role.MEMBER),
+    Verb("forget-me", grammar.no_args(grammar.ForgetMe), (grammar.ForgetMe,), Role.MEMBER,
+         loads=Load.HISTORY),
     Verb("help", _help, (grammar.Help,), Role.ANYONE, Where.SET | Where.DIRECT | Where.PROGRAMME,
          options=(_text("command", required=False),)),
     Verb("programme create", grammar.parse_programme_create, (grammar.ProgrammeCreate,),
