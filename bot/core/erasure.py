@@ -23,6 +23,7 @@ from bot.core.refs import UserRef, escape
 from bot.core.views import quoted
 
 ERASED = "[erased at the member's request]"
+ERASED_ORG = "erased:"  # an organisation name erased, still counted
 # Every length the views clip a member's text to (``views.quoted(text, limit)``).
 RENDER_LIMITS = (100, 200, 300, 500, 1000, 3000, 4000)
 
@@ -98,6 +99,12 @@ def tally(entries: Iterable[Entry], commitments: Iterable[Commitment],
     return Tally(**counts)
 
 
+def org_to_erase(state: SetState, user: UserRef) -> bool:
+    member = state.members.get(user.key)
+    return member is not None and member.org is not None and not member.org.startswith(
+        ERASED_ORG)
+
+
 def redact(text: str, phrases: Iterable[str]) -> str:
     """``text`` with every rendering of each phrase (escaped, clipped as the views clip it)
     replaced by the erasure mark; the longest first, so a phrase inside another goes too."""
@@ -124,7 +131,18 @@ def member_phrases(state: SetState, user: UserRef) -> list[str]:
     return [p for p in dict.fromkeys(phrases) if not erased(p)]
 
 
-def erase_in_state(state: SetState, user: UserRef) -> SetState:
+def erased_org(state: SetState, user: UserRef, fresh_id: str) -> str | None:
+    """What the member's organisation becomes: the digest counts distinct organisations, so
+    the name goes but the count stays. If another member gave the same name, it is counted
+    through them (nothing is kept); else a placeholder no other member has takes its place."""
+    member = state.members.get(user.key)
+    if member is None or member.org is None or member.org.startswith(ERASED_ORG):
+        return member.org if member is not None else None
+    shared = any(m.org == member.org for key, m in state.members.items() if key != user.key)
+    return None if shared else f"{ERASED_ORG}{fresh_id}"
+
+
+def erase_in_state(state: SetState, user: UserRef, org: str | None = None) -> SetState:
     """The state with the member's texts replaced by the erasure mark (rows, so counts, stay)."""
     def entries(found: tuple[Entry, ...]) -> tuple[Entry, ...]:
         return tuple(replace(e, text=ERASED) if e.user == user and e.text else e for e in found)
@@ -135,7 +153,10 @@ def erase_in_state(state: SetState, user: UserRef) -> SetState:
     checkins = tuple(replace(a, note=ERASED if a.note else "") if a.user == user else a
                      for a in state.checkins)
     shares = tuple(replace(s, text=ERASED) if s.user == user else s for s in state.shares)
-    return replace(state, entries=entries(state.entries), commitments=commitments,
+    members = dict(state.members)
+    if user.key in members:
+        members[user.key] = replace(members[user.key], org=org)
+    return replace(state, entries=entries(state.entries), commitments=commitments, members=members,
                    checkins=checkins, shares=shares,
                    history=entries(state.history) if state.history is not None else None)
 

@@ -277,6 +277,7 @@ ENGLISH: dict[str, str] = {
     "forget.count.notes.many": "{count} check-in notes",
     "forget.count.shares.one": "{count} shared learning",
     "forget.count.shares.many": "{count} shared learnings",
+    "forget.count.org": "the name of your organisation (still counted)",
     # Meeting
     "meeting.started": "{who} started a meeting of {name}. Facilitator: {facilitator}. Say "
                        "you're here with the buttons or `/set here` (`/set here bid` to present).",

@@ -232,7 +232,8 @@ def forget_me(state: SetState, event: Interactive, ctx: Context) -> Result:
                           user)
     stop = CancelPings(set_id=state.set.id, kinds=frozenset({PingKind.CHECKIN}), user=user)
     name = quoted(state.set.name, 100)
-    if found.total() == 0:
+    org_named = erasure.org_to_erase(state, user)
+    if found.total() == 0 and not org_named:
         return Result(state, (stop, whisper(event, "forget.nothing", name=name)))
     phrases = erasure.member_phrases(state, user)
     summaries = state.summaries or {}
@@ -252,11 +253,12 @@ def forget_me(state: SetState, event: Interactive, ctx: Context) -> Result:
                 and programme.id == item.programme_id):
             effects.append(Update(where=programme.channel, edit_only=True,
                                   card=erasure.erased_card(erasure.share_slot(item.id))))
-    state = erasure.erase_in_state(state, user)
+    state = erasure.erase_in_state(state, user, erasure.erased_org(state, user, ctx.new_id()))
     if state.running_meeting is not None:  # the meeting goes on, their texts shown as erased
         effects.append(_card_update(state, ctx))
     key = "forget.done" if state.member(user) is not None else "forget.done_former"
-    effects.append(whisper(event, key, name=name, what=found.words()))
+    what = ", ".join(p for p in (found.words(), t("forget.count.org") if org_named else "") if p)
+    effects.append(whisper(event, key, name=name, what=what))
     return Result(state, tuple(effects))
 
 
