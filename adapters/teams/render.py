@@ -1,0 +1,201 @@
+"""Core cards and forms as Adaptive Cards, built with the SDK's card models.
+
+Text arrives in the core's markup (Slack's: ``*bold*``, `` `code` ``, ``<@ID>`` for a mention
+the core means, ``<url|label>`` links, and user text escaped as ``&lt;``/``&gt;``/``&amp;``).
+Teams pings only through a mention entity that matches an ``<at>…</at>`` span, so:
+
+- a core mention becomes ``<at>Name</at>`` plus a ``mention`` entity on the card (the only
+  entities the bot ever sends);
+- anything a member typed that looks like ``<at>``, HTML or a Markdown link is broken with a
+  zero-width space, so that echoing it shows the text and can never ping, render markup or
+  hide a link.
+
+Buttons are ``Action.Execute`` (the card is answered and replaced in place), except the ones
+that open a form: those are ``Action.Submit`` with ``msteams.type = task/fetch``, since only a
+``task/fetch`` invoke can answer with a dialog.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from microsoft_teams.cards import (
+    AdaptiveCard,
+    Choice,
+    ChoiceSetInput,
+    DateInput,
+    ExecuteAction,
+    Mention,
+    MentionedEntity,
+    SubmitAction,
+    TeamsCardProperties,
+    TextBlock,
+    TextInput,
+)
+from microsoft_teams.cards.utilities import OpenDialogData, SubmitData
+
+from bot.core.cards import Button, ButtonStyle, Card, FieldKind, Form, parse_action_id
+from bot.core.refs import unescape
+
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+TEXT_BLOCK_LIMIT = 8000       # well inside Teams' ~28 KB message limit
+FORM_VERBS = frozenset({"present", "commit", "report", "insight"})
+"""Buttons whose press opens a form in the core (``meeting.open_form``): rendered as dialog
+openers. Any other button that turns out to open a form gets an "open the form" card."""
+
+ACTION_KEY = "revans"   # the core's action id, in a button's data
+FORM_KEY = "revans_form"  # the core's form id, in a dialog's submit data (inputs merge in)
+_ZWSP = "\u200b"
+_CORE_MENTION = re.compile(r"<@([A-Za-z0-9_.:-]{1,120})>")
+_CORE_LINK = re.compile(r"<(https?://[^|>\s]+)(?:\|([^>]*))?>")
+_ESCAPED_TAG = re.compile(r"&lt;(/?)([A-Za-z!])")
+_MARKDOWN_LINK = re.compile(r"\]\(")
+_BOLD = re.compile(r"(?<![*\w])\*([^*\n]+)\*(?![*\w])")
+_STYLES = {ButtonStyle.PRIMARY: "positive", ButtonStyle.DANGER: "destructive"}
+
+
+@dataclass
+class Rendered:
+    """One Adaptive Card and the users it mentions (ids as the core knows them)."""
+
+    card: AdaptiveCard
+    mentioned: list[str] = field(default_factory=list)
+
+    def attachment(self) -> dict[str, Any]:
+        return {"contentType": CARD_CONTENT_TYPE, "content": self.payload()}
+
+    def payload(self) -> dict[str, Any]:
+        return self.card.model_dump(by_alias=True, exclude_none=True)
+
+
+def mentioned_ids(markup: str) -> list[str]:
+    """The users the core itself mentions in ``markup``."""
+    return list(dict.fromkeys(_CORE_MENTION.findall(markup)))
+
+
+def to_teams(markup: str, names: Mapping[str, str] | None = None,
+             mentions: dict[str, str] | None = None) -> str:
+    """Core markup as Adaptive Card Markdown; ``mentions`` collects ``id → <at> text`` for the
+    core's own mentions (names from ``names``, the display names the adapter knows)."""
+    names = names or {}
+
+    def mention(match: re.Match[str]) -> str:
+        user_id = match.group(1)
+        name = _plain(names.get(user_id) or "member")
+        tag = f"<at>{name}</at>"
+        if mentions is not None:
+            mentions[user_id] = tag
+        return tag
+
+    def link(match: re.Match[str]) -> str:
+        url, label = match.group(1), match.group(2)
+        return f"[{_plain(label)}]({url})" if label else url
+
+    text = _ESCAPED_TAG.sub(lambda m: "&lt;" + m.group(1) + _ZWSP + m.group(2), markup)
+    text = _MARKDOWN_LINK.sub("]" + _ZWSP + "(", text)  # a typed [x](y) is shown, not linked
+    text = _CORE_MENTION.sub(mention, text)
+    text = _CORE_LINK.sub(link, text)
+    text = _BOLD.sub(r"**\1**", text)
+    return unescape(text)
+
+
+def _plain(text: str) -> str:
+    """A name or label put inside markup: no tags, no Markdown link syntax."""
+    return re.sub(r"[<>\[\]]", "", text).strip() or "member"
+
+
+def _text_block(text: str, **kwargs: Any) -> TextBlock:
+    return TextBlock(text=text[:TEXT_BLOCK_LIMIT], wrap=True, **kwargs)
+
+
+def _button(button: Button, *, opens_form: bool | None = None) -> Any:
+    verb = _verb(button.action)
+    style = _STYLES.get(button.style)
+    if opens_form if opens_form is not None else verb in FORM_VERBS:
+        action = SubmitAction(title=button.label, data=OpenDialogData(
+            "revans", {ACTION_KEY: button.action}))
+    else:
+        action = ExecuteAction(title=button.label, verb=verb or "press",
+                               data=SubmitData(action="press", data={ACTION_KEY: button.action}))
+    if style:
+        action.style = style
+    return action
+
+
+def _verb(encoded: str) -> str:
+    try:
+        return parse_action_id(encoded)[0]
+    except ValueError:
+        return ""
+
+
+def render_card(card: Card, names: Mapping[str, str] | None = None) -> Rendered:
+    """A core card as one Adaptive Card (version 1.5, which Teams renders)."""
+    mentions: dict[str, str] = {}
+    body: list[Any] = []
+    if card.title:
+        body.append(_text_block(to_teams(card.title, names, mentions), weight="Bolder",
+                                size="Medium"))
+    if card.body:
+        body.append(_text_block(to_teams(card.body, names, mentions)))
+    for item in card.fields:
+        body.append(_text_block(to_teams(item.name, names, mentions), weight="Bolder",
+                                spacing="Medium"))
+        body.append(_text_block(to_teams(item.value, names, mentions), spacing="Small"))
+    if not body:
+        body.append(_text_block(_ZWSP))
+    adaptive = AdaptiveCard(version="1.5", body=body)
+    if card.buttons:
+        adaptive.actions = [_button(b) for b in card.buttons]
+    if mentions:
+        adaptive.msteams = TeamsCardProperties(width="full", entities=[
+            Mention(text=tag, mentioned=MentionedEntity(id=user_id, name=_tag_name(tag)))
+            for user_id, tag in mentions.items()])
+    else:
+        adaptive.msteams = TeamsCardProperties(width="full")
+    return Rendered(card=adaptive, mentioned=list(mentions))
+
+
+def _tag_name(tag: str) -> str:
+    return tag.removeprefix("<at>").removesuffix("</at>")
+
+
+def plain_text(card: Card) -> str:
+    """The card as one line of plain text, for an invoke's message answer (shown as is)."""
+    text = to_teams(card.text)
+    text = re.sub(r"\*\*([^*]+)\*\*", r"\1", text)
+    return text.replace("<at>", "").replace("</at>", "").strip()
+
+
+def render_form(form: Form) -> AdaptiveCard:
+    """A core form as the Adaptive Card of a dialog; its submit action carries the form id."""
+    body: list[Any] = []
+    for item in form.fields:
+        label = item.label + ("" if item.required else " (optional)")
+        if item.kind is FieldKind.CHOICE:
+            body.append(ChoiceSetInput(id=item.name, label=label, is_required=item.required,
+                                       style="expanded", value=item.choices[0]
+                                       if item.choices and item.required else None,
+                                       choices=[Choice(title=c, value=c)
+                                                for c in item.choices]))
+        elif item.kind is FieldKind.DATE:
+            body.append(DateInput(id=item.name, label=label, is_required=item.required))
+        else:
+            body.append(TextInput(id=item.name, label=label, is_required=item.required,
+                                  is_multiline=item.kind is FieldKind.LONG,
+                                  placeholder=item.hint or None, max_length=3000))
+        if item.hint and item.kind is not FieldKind.SHORT and item.kind is not FieldKind.LONG:
+            body.append(_text_block(to_teams(item.hint), is_subtle=True, spacing="None"))
+    submit = SubmitAction(title=form.submit, data={FORM_KEY: form.id})
+    return AdaptiveCard(version="1.5", body=body, actions=[submit])
+
+
+def form_opener(form: Form, text: str, label: str) -> Rendered:
+    """A private card with one button that opens ``form`` as a dialog (for a form asked for by
+    a typed command, where Teams has no dialog to answer with)."""
+    adaptive = AdaptiveCard(version="1.5", body=[_text_block(to_teams(text))], actions=[
+        _button(Button(label=label, action=form.id), opens_form=True)])
+    return Rendered(card=adaptive)
