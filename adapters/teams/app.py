@@ -46,9 +46,10 @@ class TeamsInbound:
     """The SDK's typed routes: each converts its activity, hands the event and its ``Turn`` to
     the engine, and returns what the outbox chose as the invoke's answer."""
 
-    def __init__(self, host: Host, references: References) -> None:
+    def __init__(self, host: Host, references: References, outbox: TeamsOutbox) -> None:
         self.host = host
         self.references = references
+        self.outbox = outbox
 
     async def see(self, activity: dict[str, Any]) -> None:
         """Capture the sender's conversation reference (and the tenant's service URL)."""
@@ -117,7 +118,9 @@ class TeamsInbound:
             await self.references.mark_unreachable(user, "app removed")
             return
         await self.see(activity)
-        await self.references.clear_unreachable(user)
+        if await self.references.unreachable(user):
+            await self.references.clear_unreachable(user)
+            await self.outbox.deliver_held(user)
 
 
 def _message(turn: Turn, text: str) -> dict[str, Any]:
@@ -189,7 +192,7 @@ async def start_teams(settings: TeamsSettings, host: Host, *,
         raise PlatformStartError(str(error)) from error
     references = References(host, service_url)
     outbox = TeamsOutbox(built.app, host, references)
-    _wire(built.app, TeamsInbound(host, references))
+    _wire(built.app, TeamsInbound(host, references, outbox))
     host.engine.outboxes[inbound.PLATFORM] = outbox
     try:
         await built.warden.prewarm()

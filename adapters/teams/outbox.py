@@ -38,6 +38,7 @@ from bot.platform import Host
 log = logging.getLogger("revans.teams")
 TEXT_LIMIT = 20_000
 GONE = frozenset({403, 404})
+HELD_LIMIT = 50  # cards kept for a member who removed the app
 
 
 def _json(value: dict[str, Any]) -> str:
@@ -107,11 +108,19 @@ class References:
                                           reason)
 
     async def clear_unreachable(self, user: UserRef) -> None:
-        key = f"unreachable:{user.workspace}:{user.id}"
-        if key in self._known:
-            return
-        await self.host.set_adapter_state(PLATFORM, key, None)
-        self._known[key] = ""
+        await self.host.set_adapter_state(PLATFORM, f"unreachable:{user.workspace}:{user.id}",
+                                          None)
+
+    async def hold(self, user: UserRef, payload: dict[str, Any]) -> None:
+        """Keep a card for a member who cannot be reached now (nothing is lost)."""
+        key = f"held:{user.workspace}:{user.id}"
+        held = json.loads(await self.host.adapter_state(PLATFORM, key) or "[]")
+        held.append(payload)
+        await self.host.set_adapter_state(PLATFORM, key, json.dumps(held[-HELD_LIMIT:]))
+
+    async def take_held(self, user: UserRef) -> list[dict[str, Any]]:
+        value = await self.host.take_adapter_state(PLATFORM, f"held:{user.workspace}:{user.id}")
+        return json.loads(value) if value else []
 
     async def unreachable(self, user: UserRef) -> str | None:
         return await self.host.adapter_state(PLATFORM,
@@ -181,7 +190,8 @@ class TeamsOutbox(Outbox):
     @carries(Whisper)
     async def whisper(self, effect: Whisper, reply: Turn | None) -> None:
         """Only the member sees it: the invoke's answer, or their personal chat."""
-        if reply is not None and reply.may_answer(effect.user):
+        if (reply is not None and reply.may_answer(effect.user)
+                and not effect.card.buttons):  # an answer with buttons needs a card
             text = render.plain_text(effect.card)
             if reply.kind == "card":
                 reply.answer = {"statusCode": 200,
@@ -302,8 +312,17 @@ class TeamsOutbox(Outbox):
                 raise
             count_platform_error(PLATFORM, 403)
             log.warning("Teams member %s cannot be reached (the app was removed or blocked): "
-                        "%s", user.id, error.response.text[:200])
+                        "%s; the message is held until they add the app again", user.id,
+                        error.response.text[:200])
             await self.references.mark_unreachable(user, "app removed")
+            await self.references.hold(user, rendered.payload())
+
+    async def deliver_held(self, user: UserRef) -> int:
+        """Send what was held for a member who could not be reached, oldest first."""
+        held = await self.references.take_held(user)
+        for payload in held:
+            await self._direct_rendered(user, render.Rendered(card=_card(payload)))
+        return len(held)
 
     async def _send_to(self, where: ChannelRef, service_url: str,
                        rendered: render.Rendered) -> None:
@@ -327,6 +346,12 @@ class TeamsOutbox(Outbox):
             name=ref.name, personal_conversation=conversation))
         return ChannelRef(platform=PLATFORM, workspace=user.workspace, channel=conversation,
                           direct=True)
+
+
+def _card(payload: dict[str, Any]) -> Any:
+    from microsoft_teams.cards import AdaptiveCard
+
+    return AdaptiveCard.model_validate(payload)
 
 
 def _card_answer(rendered: render.Rendered) -> dict[str, Any]:

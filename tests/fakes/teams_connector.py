@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
+import hmac
 import itertools
 import json
 import threading
@@ -48,6 +50,19 @@ BOT_NAME = "Revans"
 def _b64(number: int) -> str:
     raw = number.to_bytes((number.bit_length() + 7) // 8, "big")
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _segment(value: Any) -> str:
+    raw = value if isinstance(value, bytes) else json.dumps(value, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _hs256(payload: Mapping[str, Any], secret: bytes, headers: Mapping[str, Any]) -> str:
+    """An HS256 token made by hand: PyJWT rightly refuses to use a public key as an HMAC
+    secret, which is exactly the algorithm-confusion attack a validator must reject."""
+    signing_input = f"{_segment({'alg': 'HS256', 'typ': 'JWT', **headers})}.{_segment(payload)}"
+    signature = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{_segment(signature)}"
 
 
 def new_key() -> rsa.RSAPrivateKey:
@@ -237,14 +252,8 @@ class TeamsConnectorFake:
             return [dict(a) for a in self._conversations.get(conversation_id, [])]
 
     def personal_chat(self, user_id: str) -> list[dict[str, Any]]:
-        """The bot's 1:1 chat with ``user_id`` (created by the bot), as the member sees it."""
-        with self._lock:
-            conversation = self._personal.get(user_id)
-        return self.conversation(conversation) if conversation else []
-
-    def personal_conversation_id(self, user_id: str) -> str:
-        with self._lock:
-            return self._personal.get(user_id, "")
+        """The bot's 1:1 chat with ``user_id``, as the member sees it."""
+        return self.conversation(personal_conversation_id(user_id))
 
     def service_calls(self, method: str = "", contains: str = "") -> list[Call]:
         with self._lock:
@@ -266,7 +275,8 @@ class TeamsConnectorFake:
         payload.update(claims or {})
         headers = {"kid": kid or self.kid}
         if algorithm == "HS256":
-            return jwt.encode(payload, hs256_secret or b"", algorithm="HS256", headers=headers)
+            return _hs256(payload, hs256_secret if hs256_secret is not None
+                          else self.public_pem(), headers)
         return jwt.encode(payload, key or self.key, algorithm=algorithm, headers=headers)
 
     def public_pem(self) -> bytes:
@@ -389,7 +399,7 @@ class TeamsConnectorFake:
         with self._lock:
             conversation = self._personal.get(user)
             if conversation is None:
-                conversation = self._personal[user] = f"a:1personal-{next(self._ids)}"
+                conversation = self._personal[user] = personal_conversation_id(user)
                 self._conversations[conversation] = []
         return web.json_response({"id": conversation})
 
@@ -398,9 +408,8 @@ class TeamsConnectorFake:
         if refusal is not None:
             return refusal
         conversation = request.match_info["cid"]
-        with self._lock:
-            personal_user = next((u for u, c in self._personal.items() if c == conversation),
-                                 None)
+        personal_user = ("29:" + conversation.removeprefix("a:1")
+                         if conversation.startswith("a:1") else None)
         if personal_user is not None and personal_user in self.uninstalled:
             with self._lock:
                 call.status = 403
@@ -429,6 +438,11 @@ class TeamsConnectorFake:
                 call.status = 404
                 return web.json_response({"error": {"code": "NotFound"}}, status=404)
         return web.json_response({"id": activity_id})
+
+
+def personal_conversation_id(user_id: str) -> str:
+    """The id of a member's 1:1 chat with the bot (the same every time, as in Teams)."""
+    return "a:1" + user_id.removeprefix("29:")
 
 
 def _channel(conversation_id: str) -> str:

@@ -24,6 +24,7 @@ from tests.fakes.teams_connector import (
     Place,
     TeamsConnectorFake,
     find,
+    personal_conversation_id,
     press,
 )
 
@@ -36,7 +37,8 @@ CAROL = Member("29:1carol-teams-id", "Carol Cole", aad="cccccccc-0000-4000-8000-
 
 
 def personal(member: Member) -> Place:
-    return Place(f"a:1personal-chat-of-{member.name.split()[0].lower()}", kind="personal")
+    """The member's personal chat with the bot."""
+    return Place(personal_conversation_id(member.id), kind="personal")
 
 
 @dataclass

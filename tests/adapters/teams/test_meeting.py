@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from storage.models import CommitmentRow, EntryRow, MeetingRow, MemberRow
-from tests.adapters.teams.conftest import ALICE, BOB, CAROL, CHANNEL, TeamsWorld, personal
+from tests.adapters.teams.conftest import ALICE, BOB, CAROL, CHANNEL, TeamsWorld
 from tests.fakes.teams_connector import activity_text, card_actions
 
 
@@ -99,11 +99,3 @@ async def test_second_press_of_an_old_card_is_answered_from_its_stage(world: Tea
     assert status == 200
     assert body["type"] == "application/vnd.microsoft.activity.message"
     assert "already moved on" in body["value"]
-
-
-async def test_personal_chat_command(world: TeamsWorld) -> None:
-    await set_up(world)
-    status, _ = await world.say(BOB, "set help", personal(BOB))
-    assert status == 200
-    chat = world.fake.conversation(personal(BOB).conversation_id)
-    assert chat and "/set" in activity_text(chat[-1]) or "set" in activity_text(chat[-1])
