@@ -10,6 +10,7 @@ from bot.platform import Platform
 MODULES = (
     "adapters.slack",
     "adapters.discord",
+    "adapters.teams",
 )
 
 

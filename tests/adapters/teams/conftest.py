@@ -17,7 +17,8 @@ from adapters.teams.app import TeamsService, start_teams
 from adapters.teams.sdk import RetryAfter
 from adapters.teams.settings import TeamsSettings
 from bot.clock import ManualClock
-from tests.adapters.teams.host import TestHost, open_host
+from bot.runtime import Runtime
+from tests.adapters.teams.host import open_host
 from tests.fakes.teams_connector import (
     ActivityFactory,
     Member,
@@ -44,7 +45,7 @@ def personal(member: Member) -> Place:
 @dataclass
 class TeamsWorld:
     fake: TeamsConnectorFake
-    host: TestHost
+    host: Runtime
     service: TeamsService
     clock: ManualClock
     make: ActivityFactory
@@ -52,7 +53,8 @@ class TeamsWorld:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.host.port}/api/messages"
+        assert self.host.web is not None
+        return f"http://127.0.0.1:{self.host.web.port}/api/messages"
 
     async def post(self, activity: dict[str, Any], **kwargs: Any) -> tuple[int, Any]:
         return await self.fake.post_activity(self.url, activity, **kwargs)
@@ -115,7 +117,8 @@ async def open_world(fake: TeamsConnectorFake, database_url: str, *,
         waits.append(seconds)
 
     service = await start_teams(settings_for(fake), host, retry=RetryAfter(sleep=no_wait))
-    await host.start_web()
+    assert host.web is not None
+    await host.web.start()
     return TeamsWorld(fake=fake, host=host, service=service, clock=clock,
                       make=ActivityFactory(fake), waits=waits)
 
@@ -124,4 +127,10 @@ async def open_world(fake: TeamsConnectorFake, database_url: str, *,
 async def world(fake: TeamsConnectorFake, database_url: str) -> AsyncIterator[TeamsWorld]:
     opened = await open_world(fake, database_url)
     yield opened
-    await opened.host.close()
+    await close(opened)
+
+
+async def close(world: TeamsWorld) -> None:
+    assert world.host.web is not None
+    await world.host.web.stop()
+    await world.host.close()

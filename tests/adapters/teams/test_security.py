@@ -15,7 +15,7 @@ import pytest
 
 from adapters.teams.sdk import SDK_ENVIRONMENT, sdk_modules
 from adapters.teams.settings import TeamsSettings
-from storage.models import MemberRow, SeenEventRow, SetRow
+from storage.models import AdapterStateRow, MemberRow, SeenEventRow, SetRow
 from tests.adapters.teams.conftest import ALICE, CHANNEL, TeamsWorld, settings_for
 from tests.fakes.teams_connector import ISSUER, TeamsConnectorFake, new_key
 
@@ -52,7 +52,7 @@ async def test_a_bad_token_is_refused_and_nothing_is_written(world: TeamsWorld,
     assert await world.rows(MemberRow) == 0
     assert await world.rows(SeenEventRow) == 0
     assert world.fake.calls == []
-    assert world.host.state == {}  # not even the sender's conversation reference
+    assert await world.rows(AdapterStateRow) == 0  # not even the sender's reference
 
     # The same activity, signed properly, is then handled (the refusal was the token's fault).
     status, _ = await world.post(activity)
@@ -124,7 +124,7 @@ async def test_the_environment_never_switches_the_sdk_to_managed_identity(
     environment change nothing: the app uses the bot's own credentials and our token."""
     from microsoft_teams.api import TokenCredentials
 
-    from tests.adapters.teams.conftest import open_world
+    from tests.adapters.teams.conftest import close, open_world
 
     for name, value in {"CLIENT_ID": "someone-else", "MANAGED_IDENTITY_CLIENT_ID": "system",
                         "TENANT_ID": "other", "SERVICE_URL": "http://127.0.0.1:9/",
@@ -143,7 +143,7 @@ async def test_the_environment_never_switches_the_sdk_to_managed_identity(
         assert [r["tenant"] for r in fake.token_requests] == [fake.tenant_id]
         assert {r["client_id"] for r in fake.token_requests} == {fake.app_id}
     finally:
-        await world.host.close()
+        await close(world)
     assert set(SDK_ENVIRONMENT) >= {"CLIENT_ID", "CLIENT_SECRET", "MANAGED_IDENTITY_CLIENT_ID"}
 
 
