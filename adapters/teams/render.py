@@ -39,12 +39,13 @@ from microsoft_teams.cards.utilities import OpenDialogData, SubmitData
 
 from bot.core.cards import Button, ButtonStyle, Card, FieldKind, Form, parse_action_id
 from bot.core.refs import unescape
+from bot.core.verbs import FORM_BUTTONS
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 TEXT_BLOCK_LIMIT = 8000       # well inside Teams' ~28 KB message limit
-FORM_VERBS = frozenset({"present", "commit", "report", "insight"})
-"""Buttons whose press opens a form in the core (``meeting.open_form``): rendered as dialog
-openers. Any other button that turns out to open a form gets an "open the form" card."""
+FORM_VERBS = FORM_BUTTONS
+"""Buttons whose press the core answers with a form (the verb table's ``opens_form``): rendered
+as dialog openers. Any other press that opens a form gets a private "open the form" card."""
 
 ACTION_KEY = "revans"   # the core's action id, in a button's data
 FORM_KEY = "revans_form"  # the core's form id, in a dialog's submit data (inputs merge in)
