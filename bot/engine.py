@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
@@ -33,8 +34,10 @@ from bot.core.effects import (
     SchedulePing,
 )
 from bot.core.events import Event
+from bot.core.home import HomeView, home_view
 from bot.core.model import Context, Ping, ProgrammeState, SetState
 from bot.core.programme import DIGEST_PERIOD
+from bot.core.refs import UserRef
 from bot.core.routing import join_code, needs_history, read_command, route
 from bot.core.step import step
 from bot.core.verbs import Parsed
@@ -233,6 +236,11 @@ class Engine:
                 repository.release_shares(session, share_ids, at)
             case _:
                 raise TypeError(f"unknown storage effect: {type(effect).__name__}")
+
+    async def member_home(self, user: UserRef, *, limit: int = 20) -> HomeView:
+        """A member's own view of their sets (read-only), for a platform's home tab."""
+        states = await self.db.run(partial(repository.member_sets, user=user, limit=limit))
+        return home_view(states, user)
 
     async def dispatch(self, effects: Iterable[Effect], reply: Any = None, *,
                        platform: str | None = None) -> None:

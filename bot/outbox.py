@@ -67,25 +67,27 @@ class Outbox:
 
 
 def split_text(text: str, limit: int, *, keep_entities: bool = False) -> list[str]:
-    """Cut ``text`` into pieces of at most ``limit`` characters: at a line break where one
-    falls in the second half of the window, else at a space there, else at ``limit``
-    (``keep_entities``: never inside an ``&amp;``-style entity). Whitespace at the cuts is
-    dropped; an empty text is one empty piece."""
+    """Cut ``text`` into pieces of at most ``limit`` characters: at the last line break in
+    the second half of the window, else at the last space there, else at ``limit`` itself
+    (``keep_entities``: never inside an ``&amp;``-style entity). The break itself and blank
+    lines at the start of a piece are dropped, indentation is kept; an empty text is one
+    empty piece."""
     pieces: list[str] = []
     rest = text
     while len(rest) > limit:
         cut = rest.rfind("\n", 0, limit + 1)
         if cut <= limit // 2:
             cut = rest.rfind(" ", 0, limit + 1)
-        hard = cut <= limit // 2
-        if hard:
-            cut = limit
-            if keep_entities:
-                amp = rest.rfind("&", max(0, cut - 5), cut)
-                if amp > 0 and ";" not in rest[amp:cut]:
-                    cut = amp
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:] if hard else rest[cut:].lstrip("\n ")
-    if rest or not pieces:
-        pieces.append(rest)
+        if cut > limit // 2:
+            pieces.append(rest[:cut].rstrip())
+            rest = rest[cut + 1:].lstrip("\n")
+            continue
+        cut = limit
+        if keep_entities:
+            amp = rest.rfind("&", max(0, cut - 5), cut)
+            if amp > 0 and ";" not in rest[amp:cut]:
+                cut = amp
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+    pieces.append(rest)
     return [piece for piece in pieces if piece] or [""]

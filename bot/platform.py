@@ -27,6 +27,7 @@ The surface, in full::
         async def adapter_state(platform, key) -> str | None
         async def set_adapter_state(platform, key, value: str | None) -> None  # None deletes
         async def take_adapter_state(platform, key) -> str | None              # read + delete
+        async def member_home(user, *, limit=20) -> HomeView  # a member's sets, worded
 
 The data flow of one adapter: inbound turns a platform payload into a core event plus a
 *reply context* (any object the adapter likes: the interaction to answer, the member who
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
     from aiohttp import web
 
     from bot.clock import Clock
+    from bot.core.home import HomeView
+    from bot.core.refs import UserRef
     from bot.engine import Engine
     from bot.slots import MessageSlots
 
@@ -105,6 +108,11 @@ class Host(Protocol):
 
     async def take_adapter_state(self, platform: str, key: str) -> str | None:
         """Read and delete a value in one transaction (a note to act on once)."""
+        ...
+
+    async def member_home(self, user: UserRef, *, limit: int = 20) -> HomeView:
+        """A member's own view of their sets, oldest membership first, at most ``limit``
+        (``bot.core.home``: next meetings, open commitments, check-in answers; worded)."""
         ...
 
 

@@ -12,6 +12,8 @@ from functools import partial
 from aiohttp import web
 
 from bot.clock import Clock, SystemClock
+from bot.core.home import HomeView
+from bot.core.refs import UserRef
 from bot.engine import Engine
 from bot.gateway import HeldByOneProcess, gateway_lock_name
 from bot.platform import GatewayService, PlatformStartError, Service
@@ -74,6 +76,9 @@ class Runtime:
 
     async def take_adapter_state(self, platform: str, key: str) -> str | None:
         return await self.db.run(partial(adapter_state.take_value, platform=platform, key=key))
+
+    async def member_home(self, user: UserRef, *, limit: int = 20) -> HomeView:
+        return await self.engine.member_home(user, limit=limit)
 
     async def close(self) -> None:
         await self.db.dispose()

@@ -724,3 +724,21 @@ def next_due_at(session: Session, until: datetime) -> datetime | None:
 def count_pings(session: Session, status: str) -> int:
     stmt = select(func.count()).select_from(PingRow).where(PingRow.status == status)
     return int((session.execute(stmt)).scalar_one())
+
+
+def member_sets(session: Session, user: UserRef, limit: int) -> list[SetState]:
+    """Every set the member belongs to, or still owes a commitment in, oldest membership
+    first (read-only: a member's home view)."""
+    joined = (session.execute(
+        select(MemberRow.set_id).where(MemberRow.user_key == user.key,
+                                       MemberRow.left_at.is_(None))
+        .order_by(MemberRow.joined_at))).scalars().all()
+    owing = (session.execute(
+        select(CommitmentRow.set_id).where(CommitmentRow.owner_key == user.key,
+                                           CommitmentRow.outcome.is_(None)))).scalars().all()
+    states = []
+    for set_id in dict.fromkeys([*joined, *owing]):
+        loaded = load(session, set_id)
+        if loaded is not None:
+            states.append(loaded.state)
+    return states[:limit]

@@ -76,7 +76,6 @@ def test_the_scan_would_see_a_platform_named_in_code(tmp_path: Path) -> None:
     assert not any("Slack" in word or "discord" in word for word in _code_words(module))
 
 
-@pytest.mark.xfail(strict=True, reason="slots and the home view move behind the Host next")
 def test_adapters_never_import_storage() -> None:
     offenders = []
     for path in sorted((ROOT / "adapters").rglob("*.py")):
@@ -109,3 +108,47 @@ def test_each_registered_platform_offers_the_surface(plugin: Platform,
 def test_the_registry_is_one_line_a_platform() -> None:
     names = [plugin.name for plugin in registry.platforms()]
     assert len(names) == len(set(names)) == len(registry.MODULES)
+
+
+def test_the_shared_splitter_keeps_every_character_but_the_breaks() -> None:
+    from bot.outbox import split_text
+
+    lines = [f"  line {i} " + "x" * (i * 7 % 90) for i in range(300)]
+    text = "\n".join(lines)
+    pieces = split_text(text, 500)
+    assert all(len(piece) <= 500 for piece in pieces)
+    assert "\n".join(pieces) == text  # cut only at line breaks; indentation kept
+    words = " ".join(f"word{i}" for i in range(400))
+    assert " ".join(split_text(words, 100)) == words
+    unbroken = "y" * 450
+    assert split_text(unbroken, 100) == ["y" * 100] * 4 + ["y" * 50]
+    entity = "a" * 98 + "&amp;" + "b"
+    assert split_text(entity, 100, keep_entities=True) == ["a" * 98, "&amp;b"]
+    assert split_text("", 100) == [""]
+
+
+def test_an_unknown_effect_is_a_loud_error() -> None:
+    import asyncio
+    from dataclasses import dataclass
+
+    from bot.core.effects import Post
+    from bot.outbox import Outbox, carries
+
+    @dataclass(frozen=True)
+    class Strange:
+        where: object = None
+
+    class Recording(Outbox):
+        platform = "test"
+
+        def __init__(self) -> None:
+            self.sent: list[object] = []
+
+        @carries(Post)
+        async def post(self, effect: Post, reply: object) -> None:
+            self.sent.append((effect, reply))
+
+    outbox = Recording()
+    with pytest.raises(TypeError, match="the test outbox cannot carry out Strange"):
+        asyncio.run(outbox.send(Strange()))  # type: ignore[arg-type]
+    assert outbox.sent == []

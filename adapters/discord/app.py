@@ -85,9 +85,9 @@ class DiscordAdapter:
     registered: dict[str, str] = field(default_factory=dict)  # scope -> "synced" / "unchanged"
 
     def __post_init__(self) -> None:
-        self.inbound = Inbound(self.runtime.engine, defer_after=self.defer_after)
+        self.inbound = Inbound(self.runtime, defer_after=self.defer_after)
         self.client = RevansClient(self, guild_ready_timeout=self.guild_ready_timeout)
-        self.outbox = DiscordOutbox(self.client, self.runtime.engine, self.inbound)
+        self.outbox = DiscordOutbox(self.client, self.runtime)
         self._task: asyncio.Task[None] | None = None
 
     async def start(self, *, gateway: bool = True) -> None:

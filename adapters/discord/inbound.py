@@ -1,10 +1,10 @@
 """Discord interactions and messages to core events, and the interaction being answered.
 
-Every interaction is one ``Turn``: the handler sets it in a ``ContextVar`` before
-``engine.handle``, so the outbox (running in the same task) can answer that interaction — an
-ephemeral reply, a modal, the edited card — instead of posting. The interaction is answered or
-deferred within Discord's 3 seconds: a watchdog defers it if the engine is slow, and the turn's
-end acknowledges whatever nothing else answered.
+Every interaction is one ``Turn``: the reply context handed to ``engine.handle`` with the
+event, and from there to the outbox with each effect, so the outbox can answer that
+interaction — an ephemeral reply, a modal, the edited card — instead of posting. The
+interaction is answered or deferred within Discord's 3 seconds: a watchdog defers it if the
+engine is slow, and the turn's end acknowledges whatever nothing else answered.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import asyncio
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -31,12 +30,13 @@ from bot.core.events import ButtonPressed, CommandIssued, Event, FormSubmitted, 
 from bot.core.refs import ChannelRef, UserRef
 
 if TYPE_CHECKING:
-    from bot.engine import Engine
+    from bot.platform import Host
 
 log = logging.getLogger("revans.discord")
 PLATFORM = "discord"
 DM_WORKSPACE = "discord"
 DEFER_AFTER = 2.0  # seconds: Discord drops an interaction not answered within 3
+DMS_CLOSED_KEY = "dms-closed:{}"  # adapter state: tell this member next time they act
 
 
 def user_ref(user: discord.abc.Snowflake) -> UserRef:
@@ -118,9 +118,6 @@ class Turn:
             return True
 
 
-current_turn: ContextVar[Turn | None] = ContextVar("revans_discord_turn", default=None)
-
-
 def _on_message(interaction: discord.Interaction, custom_id: str) -> bool:
     """Whether the clicked button is on the interaction's message (then ``ActionButton``, the
     dynamic item, takes the click)."""
@@ -137,10 +134,9 @@ def _on_message(interaction: discord.Interaction, custom_id: str) -> bool:
 class Inbound:
     """Turns what Discord delivers into core events and runs them through the engine."""
 
-    def __init__(self, engine: Engine, *, defer_after: float = DEFER_AFTER) -> None:
-        self.engine = engine
+    def __init__(self, host: Host, *, defer_after: float = DEFER_AFTER) -> None:
+        self.host = host
         self.defer_after = defer_after
-        self.dms_closed: set[int] = set()  # adapter memory: told the next time they act
         self.handled = 0
         self.busy = 0
 
@@ -206,17 +202,15 @@ class Inbound:
         with self._counting():
             turn = Turn(interaction=interaction, where=interaction_where(interaction),
                         user_id=interaction.user.id)
-            token = current_turn.set(turn)
             watchdog = asyncio.create_task(self._defer_when_slow(turn))
             failed = False
             try:
-                failed = not await self._handle(event)
+                failed = not await self._handle(event, turn)
             finally:
                 if turn.deferring:
                     await asyncio.gather(watchdog, return_exceptions=True)
                 else:
                     watchdog.cancel()
-                current_turn.reset(token)
                 await self._finish(turn, failed)
 
     @contextmanager
@@ -229,9 +223,9 @@ class Inbound:
             self.busy -= 1
             self.handled += 1
 
-    async def _handle(self, event: Event) -> bool:
+    async def _handle(self, event: Event, turn: Turn | None = None) -> bool:
         try:
-            await self.engine.handle(event)
+            await self.host.engine.handle(event, turn)
             return True
         except Exception:  # noqa: BLE001 - one bad event must not stop the bot
             log.exception("could not handle %s", type(event).__name__)
@@ -251,8 +245,7 @@ class Inbound:
         try:
             if failed:
                 await turn.reply(render_text(words.FAILED), ephemeral=True)
-            if turn.user_id in self.dms_closed:
-                self.dms_closed.discard(turn.user_id)
+            if await self._dms_were_closed(turn.user_id):
                 await turn.reply(render_text(words.DMS_CLOSED), ephemeral=True)
             if not turn.answered:
                 if turn.is_command:
@@ -263,6 +256,15 @@ class Inbound:
                 await turn.interaction.edit_original_response(content=words.DONE)
         except discord.HTTPException as error:
             log.warning("could not finish interaction %s: %s", turn.interaction.id, error)
+
+    async def _dms_were_closed(self, user_id: int) -> bool:
+        """Whether a DM to this member was refused since they last acted (then forgotten)."""
+        try:
+            return await self.host.take_adapter_state(
+                PLATFORM, DMS_CLOSED_KEY.format(user_id)) is not None
+        except Exception:  # noqa: BLE001 - the database is away: tell them another time
+            log.warning("could not read the closed-DMs note for %s", user_id, exc_info=True)
+            return False
 
     async def settled(self, count: int, timeout: float = 5.0) -> None:
         """Wait until ``count`` events have been handled and none is running (tests)."""

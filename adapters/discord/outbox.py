@@ -10,15 +10,13 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import weakref
 from collections.abc import Awaitable
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from adapters.discord import words
-from adapters.discord.inbound import Inbound, Turn, current_turn
+from adapters.discord.inbound import DMS_CLOSED_KEY, PLATFORM, Turn
 from adapters.discord.render import (
     FormModal,
     Outgoing,
@@ -33,10 +31,9 @@ from bot.core.refs import ChannelRef, UserRef
 from bot.observability import count_platform_error
 from bot.outbox import Outbox, carries
 from bot.platform import Reply
-from storage import repository
 
 if TYPE_CHECKING:
-    from bot.engine import Engine
+    from bot.platform import Host
 
 log = logging.getLogger("revans.discord")
 DMS_CLOSED_CODE = 50007
@@ -49,17 +46,15 @@ DM_INTERVAL = 0.5  # seconds between DMs the bot starts: many DMs at once is fla
 class DiscordOutbox(Outbox):
     platform = "discord"
 
-    def __init__(self, client: discord.Client, engine: Engine, inbound: Inbound, *,
+    """``reply`` is the ``Turn`` (the interaction being answered) its inbound built, or
+    ``None`` (pings): then every answer goes to the channel or a DM."""
+
+    def __init__(self, client: discord.Client, host: Host, *,
                  dm_interval: float = DM_INTERVAL) -> None:
         self.client = client
-        self.engine = engine
-        self.inbound = inbound
+        self.host = host
         self.dm_interval = dm_interval
         self._last_dm = float("-inf")
-        # One lock per edited card: edits go out in the order they were decided, so a slow
-        # earlier edit can't land after a later one and leave the card stale.
-        self._card_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
-            weakref.WeakValueDictionary())
 
     async def around(self, call: Awaitable[None], effect: Effect, reply: Reply) -> None:
         try:
@@ -72,12 +67,14 @@ class DiscordOutbox(Outbox):
 
     @carries(Post)
     async def _post(self, effect: Post, reply: Reply) -> None:
+        turn = reply if isinstance(reply, Turn) else None
         if effect.card.slot:
-            message = await self._send_channel(effect.where, [render_slot_card(effect.card)])
-            if message is not None:
-                await self._remember(effect.where, effect.card.slot, message.id)
+            async with self.host.slots.lock(effect.where, effect.card.slot):
+                message = await self._send_channel(effect.where,
+                                                   [render_slot_card(effect.card)], turn)
+                if message is not None:
+                    await self.host.slots.put(effect.where, effect.card.slot, str(message.id))
             return
-        turn = current_turn.get()
         messages = render_card(effect.card)
         if turn is not None and turn.is_command and turn.where.key == effect.where.key:
             # The command's own answer is the first thing it posts to its channel.
@@ -87,25 +84,23 @@ class DiscordOutbox(Outbox):
             except discord.HTTPException as error:
                 _count(error)
                 log.warning("could not answer a command with its post (%s); posting it", error)
-        await self._send_channel(effect.where, messages)
+        await self._send_channel(effect.where, messages, turn)
 
     @carries(Update)
     async def _update(self, effect: Update, reply: Reply) -> None:
-        key = f"{effect.where.key}|{effect.card.slot}"
-        lock = self._card_locks.get(key)
-        if lock is None:
-            lock = self._card_locks[key] = asyncio.Lock()
-        async with lock:
-            await self._update_card(effect)
+        """One card edit at a time per slot: edits go out in the order they were decided, so
+        a slow earlier edit can't land after a later one and leave the card stale."""
+        async with self.host.slots.lock(effect.where, effect.card.slot):
+            await self._update_card(effect, reply if isinstance(reply, Turn) else None)
 
-    async def _update_card(self, effect: Update) -> None:
+    async def _update_card(self, effect: Update, turn: Turn | None) -> None:
         """Edit the card in place; post it (and remember it) when it is unknown or gone."""
-        message_id = await self._recall(effect.where, effect.card.slot)
+        found = await self.host.slots.get(effect.where, effect.card.slot)
+        message_id = int(found) if found else None
         if message_id is None and effect.edit_only:
             return  # erasure edits what was posted; it posts nothing new
         outgoing = render_slot_card(effect.card)
         if message_id is not None:
-            turn = current_turn.get()
             if (turn is not None and not turn.answered and turn.interaction.message is not None
                     and turn.interaction.message.id == message_id):
                 if await self._edit_by_interaction(turn, outgoing):
@@ -123,11 +118,11 @@ class DiscordOutbox(Outbox):
             except discord.HTTPException as error:
                 _count(error)
                 self._log_channel_error(effect.where, error)
-                await self._tell_permissions(error)
+                await self._tell_permissions(error, turn)
                 return
-        message = await self._send_channel(effect.where, [outgoing])
+        message = await self._send_channel(effect.where, [outgoing], turn)
         if message is not None:
-            await self._remember(effect.where, effect.card.slot, message.id)
+            await self.host.slots.put(effect.where, effect.card.slot, str(message.id))
 
     async def _edit_by_interaction(self, turn: Turn, outgoing: Outgoing) -> bool:
         """A button on the card itself: answer the click by editing the card (one call)."""
@@ -148,21 +143,22 @@ class DiscordOutbox(Outbox):
 
     @carries(Whisper)
     async def _whisper(self, effect: Whisper, reply: Reply) -> None:
-        turn = current_turn.get()
+        turn = reply if isinstance(reply, Turn) else None
         if turn is not None and str(turn.user_id) == effect.user.id:
             await self._guard(turn.reply(render_card(effect.card), ephemeral=True),
                               where=effect.where)
             return
-        await self._dm(effect.user, effect.card)
+        await self._dm(effect.user, effect.card, turn=turn)
 
     @carries(DirectMessage)
     async def _direct(self, effect: DirectMessage, reply: Reply) -> None:
-        await self._dm(effect.user, effect.card, effect.attachment)
+        await self._dm(effect.user, effect.card, effect.attachment,
+                       turn=reply if isinstance(reply, Turn) else None)
 
     @carries(OpenForm)
     async def _form(self, effect: OpenForm, reply: Reply) -> None:
         """A modal must be the first answer to the interaction; too late, say how to go on."""
-        turn = current_turn.get()
+        turn = reply if isinstance(reply, Turn) else None
         if turn is not None and str(turn.user_id) == effect.user.id:
             async with turn.lock:
                 if not turn.interaction.response.is_done():
@@ -179,7 +175,7 @@ class DiscordOutbox(Outbox):
                               where=effect.where)
             return
         log.warning("a form for %s came without an interaction to open it in", effect.user.id)
-        await self._dm(effect.user, Card(body=words.FORM_TOO_LATE))
+        await self._dm(effect.user, Card(body=words.FORM_TOO_LATE), turn=None)
 
     # ------------------------------------------------------------------ sending
 
@@ -187,8 +183,8 @@ class DiscordOutbox(Outbox):
         guild_id = None if where.direct else int(where.workspace)
         return self.client.get_partial_messageable(int(where.channel), guild_id=guild_id)
 
-    async def _send_channel(self, where: ChannelRef,
-                            messages: list[Outgoing]) -> discord.Message | None:
+    async def _send_channel(self, where: ChannelRef, messages: list[Outgoing],
+                            turn: Turn | None) -> discord.Message | None:
         """Send each message in turn; the first one sent is returned (for slots)."""
         channel = self._channel(where)
         first = None
@@ -198,7 +194,7 @@ class DiscordOutbox(Outbox):
             except discord.HTTPException as error:
                 _count(error)
                 self._log_channel_error(where, error)
-                await self._tell_permissions(error)
+                await self._tell_permissions(error, turn)
                 return first
             first = first or sent
         return first
@@ -214,9 +210,11 @@ class DiscordOutbox(Outbox):
             kwargs["file"] = file
         return await channel.send(**kwargs)
 
-    async def _dm(self, user: UserRef, card: Card, attachment: Any = None) -> None:
-        """Open the DM and send; a member whose DMs are closed is remembered and told later."""
-        if current_turn.get() is None:
+    async def _dm(self, user: UserRef, card: Card, attachment: Any = None, *,
+                  turn: Turn | None) -> None:
+        """Open the DM and send; a member whose DMs are closed is remembered (in the host's
+        store, so any process tells them) and told the next time they act."""
+        if turn is None:
             await self._pace_dms()
         try:
             channel = await self.client.create_dm(discord.Object(id=int(user.id)))
@@ -233,7 +231,7 @@ class DiscordOutbox(Outbox):
                 log.warning("DMs to user %s are closed (Discord %s); check-ins stay stored for "
                             "the next review, and the member is told next time they act",
                             user.id, error.code)
-                self.inbound.dms_closed.add(int(user.id))
+                await self.host.set_adapter_state(PLATFORM, DMS_CLOSED_KEY.format(user.id), "1")
             else:
                 log.error("could not DM user %s: %s", user.id, error)
         except discord.HTTPException as error:
@@ -268,9 +266,9 @@ class DiscordOutbox(Outbox):
         else:
             log.error("could not post to Discord channel %s: %s", where.channel, error)
 
-    async def _tell_permissions(self, error: discord.HTTPException) -> None:
+    async def _tell_permissions(self, error: discord.HTTPException,
+                                turn: Turn | None) -> None:
         """Where a member's action hit the permission wall, tell them privately (once)."""
-        turn = current_turn.get()
         if (turn is None or turn.told_permissions or not isinstance(error, discord.Forbidden)
                 or error.code not in MISSING_PERMISSIONS_CODES):
             return
@@ -279,17 +277,6 @@ class DiscordOutbox(Outbox):
             await turn.reply(render_text(words.MISSING_PERMISSIONS), ephemeral=True)
         except discord.HTTPException as reply_error:
             log.warning("could not tell the member about missing permissions: %s", reply_error)
-
-    # ------------------------------------------------------------------ slots
-
-    async def _recall(self, where: ChannelRef, slot: str) -> int | None:
-        found = await self.engine.db.run(
-            partial(repository.get_slot, channel_key=where.key, slot=slot))
-        return int(found) if found else None
-
-    async def _remember(self, where: ChannelRef, slot: str, message_id: int) -> None:
-        await self.engine.db.run(partial(repository.put_slot, channel_key=where.key, slot=slot,
-                                         message_id=str(message_id)))
 
 
 def _count(error: discord.HTTPException) -> None:

@@ -16,6 +16,7 @@ import discord
 
 from bot.core.cards import Button, ButtonStyle, Card, FieldKind, Form, clip
 from bot.core.refs import unescape
+from bot.outbox import split_text
 
 CONTENT_LIMIT = 2000
 DESCRIPTION_LIMIT = 4096
@@ -83,24 +84,6 @@ class Outgoing:
         """Keyword arguments for ``send`` / ``edit`` (the view is built by the caller)."""
         return {"content": self.content, "embeds": self.embeds,
                 "allowed_mentions": allowed_mentions(self.mention_ids)}
-
-
-def split_text(text: str, limit: int) -> list[str]:
-    """Cut ``text`` into pieces of at most ``limit`` characters, at line ends, then spaces."""
-    pieces: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        cut = rest.rfind("\n", 0, limit + 1)
-        if cut <= limit // 2:
-            cut = rest.rfind(" ", 0, limit + 1)
-        if cut <= limit // 2:
-            cut = limit
-        head, rest = rest[:cut], rest[cut:]
-        pieces.append(head.rstrip())
-        rest = rest.lstrip("\n ") if cut != limit else rest
-    if rest or not pieces:
-        pieces.append(rest)
-    return [p for p in pieces if p] or [""]
 
 
 def _embed_size(embed: discord.Embed) -> int:

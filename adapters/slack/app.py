@@ -30,7 +30,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack import home, inbound
-from adapters.slack.outbox import Interaction, SlackOutbox, current_interaction
+from adapters.slack.inbound import Interaction, interaction
+from adapters.slack.outbox import SlackOutbox
 from adapters.slack.settings import SlackSettings
 from bot.core.cards import parse_action_id
 from bot.core.events import ButtonPressed, Event
@@ -245,15 +246,15 @@ def build_app(client: AsyncWebClient, runtime: Host, outbox: SlackOutbox,
                    logger=bolt_log)
     engine = runtime.engine
 
-    def handle(event: Event | None, interaction: Interaction | None) -> None:
-        """Queue the engine's work for ``event`` in its channel's lane (after the ack)."""
+    def handle(event: Event | None, reply: Interaction | None) -> None:
+        """Queue the engine's work for ``event`` and its reply context in its channel's lane
+        (after the ack)."""
         if event is None:
             return
 
         async def run_event() -> None:
-            current_interaction.set(interaction)  # this task's own copy of the context
             try:
-                await engine.handle(event)
+                await engine.handle(event, reply)
             except Exception:
                 log.exception("could not handle %s from Slack", type(event).__name__)
 
@@ -267,7 +268,7 @@ def build_app(client: AsyncWebClient, runtime: Host, outbox: SlackOutbox,
     async def on_command(ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
         await ack()
         event = inbound.command_event(body, team)
-        handle(event, _interaction(body, body.get("channel_id")))
+        handle(event, interaction(body, body.get("channel_id")))
 
     @app.action(re.compile(".*"))
     async def on_button(ack: Callable[..., Awaitable[None]], body: dict[str, Any],
@@ -275,13 +276,13 @@ def build_app(client: AsyncWebClient, runtime: Host, outbox: SlackOutbox,
         await ack()
         event = inbound.action_event(body, action, team)
         channel = (body.get("channel") or {}).get("id")
-        handle(event, _interaction(body, channel))
+        handle(event, interaction(body, channel))
 
     @app.view(re.compile(".*"))
     async def on_form(ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
         await ack()
         event = inbound.view_event(body, team)
-        handle(event, _interaction(body, event.where.channel if event else None))
+        handle(event, interaction(body, event.where.channel if event else None))
 
     @app.view_closed(re.compile(".*"))
     async def on_form_closed(ack: Callable[..., Awaitable[None]]) -> None:
@@ -296,7 +297,7 @@ def build_app(client: AsyncWebClient, runtime: Host, outbox: SlackOutbox,
         if event.get("tab", "home") != "home" or not event.get("user"):
             return
         user = inbound.user_ref(team or str(body.get("team_id") or ""), event["user"])
-        work.spawn(home.publish(client, engine, user), "slack:home", user.key)
+        work.spawn(home.publish(client, runtime, user), "slack:home", user.key)
 
     @app.event("app_mention")
     async def on_mention() -> None:
@@ -316,22 +317,6 @@ def _opens_form(action: str) -> bool:
     except ValueError:
         return False
     return verb in FORM_VERBS
-
-
-def _interaction(body: dict[str, Any], channel: object) -> Interaction:
-    user = body.get("user")
-    user_id = user.get("id") if isinstance(user, dict) else body.get("user_id")
-    team = body.get("team")
-    team_id = team.get("id") if isinstance(team, dict) else body.get("team_id")
-    return Interaction(team=str(team_id or ""), user=str(user_id or ""),
-                       channel=str(channel or ""),
-                       trigger_id=str(body.get("trigger_id") or ""),
-                       response_url=str(body.get("response_url") or _view_response_url(body)))
-
-
-def _view_response_url(body: dict[str, Any]) -> str:
-    urls = body.get("response_urls") or []
-    return str(urls[0].get("response_url") or "") if urls else ""
 
 
 def _seed_authorization(app: AsyncApp, identity: AsyncSlackResponse) -> None:
@@ -365,7 +350,7 @@ async def start_slack(settings: SlackSettings, runtime: Host, *, host: str = "0.
         log.error("%s", message)
         raise SlackStartError(message) from error
     bot_name = str(identity.get("user") or "Revans")
-    outbox = SlackOutbox(client, runtime.engine.db, bot_name=bot_name)
+    outbox = SlackOutbox(client, runtime.slots, bot_name=bot_name)
     runtime.engine.outboxes[inbound.PLATFORM] = outbox
     work = BackgroundWork()
     socket_mode = settings.slack_app_token is not None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from adapters.slack.render import FORM_CALLBACK, view_values
@@ -26,6 +27,32 @@ _SPOKEN_SUBTYPES = frozenset({None, "", "thread_broadcast", "file_share"})
 _NAME_UNSAFE = str.maketrans("", "", "<>&")
 
 Body = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    """The reply context of a Slack interaction, built here and handed to the engine with its
+    event; the outbox answers with it (a form opens by its trigger_id, a failure is told
+    through its response_url)."""
+
+    user: str
+    channel: str
+    trigger_id: str = ""
+    response_url: str = ""
+
+
+def interaction(body: Body, channel: object) -> Interaction:
+    """The reply context of a command, button press or form submission."""
+    user = body.get("user")
+    user_id = user.get("id") if isinstance(user, Mapping) else body.get("user_id")
+    return Interaction(user=str(user_id or ""), channel=str(channel or ""),
+                       trigger_id=str(body.get("trigger_id") or ""),
+                       response_url=str(body.get("response_url") or _view_response_url(body)))
+
+
+def _view_response_url(body: Body) -> str:
+    urls = body.get("response_urls") or []
+    return str(urls[0].get("response_url") or "") if urls else ""
 
 
 def user_ref(team: str, user_id: str) -> UserRef:

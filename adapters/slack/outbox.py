@@ -7,18 +7,15 @@ whose action caused it is told what they can do about it (through the interactio
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable
-from contextvars import ContextVar
-from dataclasses import dataclass
-from functools import partial
 
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack import render
+from adapters.slack.inbound import Interaction
 from bot.core.cards import Card
 from bot.core.effects import DirectMessage, Effect, OpenForm, Post, Update, Whisper
 from bot.core.messages import t
@@ -26,8 +23,7 @@ from bot.core.refs import ChannelRef, UserRef, escape
 from bot.observability import count_platform_error
 from bot.outbox import Outbox, carries
 from bot.platform import Reply
-from storage import repository
-from storage.database import Database
+from bot.slots import MessageSlots
 
 log = logging.getLogger("revans.slack")
 
@@ -38,32 +34,23 @@ DM_CACHE_SIZE = 10_000
 STALE_MESSAGE = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
 
 
-@dataclass(frozen=True, slots=True)
-class Interaction:
-    """The Slack interaction being handled: what OpenForm and error replies need."""
-
-    team: str
-    user: str
-    channel: str
-    trigger_id: str = ""
-    response_url: str = ""
-
-
-current_interaction: ContextVar[Interaction | None] = ContextVar("slack_interaction",
-                                                                  default=None)
+__all__ = ["Interaction", "SlackOutbox"]
 
 
 class SlackOutbox(Outbox):
-    """Outbound effects as Web API calls; a Slack error is logged and told, never raised."""
+    """Outbound effects as Web API calls; a Slack error is logged and told, never raised.
+
+    ``reply`` is the ``Interaction`` the effect answers (``None`` for pings): a form opens
+    with its trigger_id, and a failure is told through its response_url.
+    """
 
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient, db: Database, *,
+    def __init__(self, client: AsyncWebClient, slots: MessageSlots, *,
                  bot_name: str = "Revans") -> None:
         self.client = client
-        self.db = db
+        self.slots = slots
         self.bot_name = bot_name
-        self._slot_locks: dict[tuple[str, str], asyncio.Lock] = {}
         self._dm_channels: dict[str, str] = {}
 
     async def around(self, call: Awaitable[None], effect: Effect, reply: Reply) -> None:
@@ -71,7 +58,7 @@ class SlackOutbox(Outbox):
             await call
         except SlackApiError as error:
             count_platform_error("slack", _code(error))
-            await self._failed(effect, _code(error))
+            await self._failed(effect, _code(error), reply)
         except SlackRequestError as error:
             count_platform_error("slack", "request_failed")
             log.warning("slack request failed for %s: %s", type(effect).__name__, error)
@@ -81,9 +68,9 @@ class SlackOutbox(Outbox):
     @carries(Post)
     async def _post(self, effect: Post, reply: Reply) -> None:
         if effect.card.slot:
-            async with self._slot_lock(effect.where, effect.card.slot):
+            async with self.slots.lock(effect.where, effect.card.slot):
                 ts = await self._post_card(effect.where.channel, effect.card)
-                await self._remember(effect.where, effect.card.slot, ts)
+                await self.slots.put(effect.where, effect.card.slot, ts)
         else:
             await self._post_card(effect.where.channel, effect.card)
 
@@ -94,9 +81,8 @@ class SlackOutbox(Outbox):
         if not card.slot:
             await self._post_card(where.channel, card)
             return
-        async with self._slot_lock(where, card.slot):
-            ts = await self.db.run(partial(repository.get_slot, channel_key=where.key,
-                                           slot=card.slot))
+        async with self.slots.lock(where, card.slot):
+            ts = await self.slots.get(where, card.slot)
             if ts is None and effect.edit_only:
                 return  # erasure edits what was posted; it posts nothing new
             if ts is not None:
@@ -117,7 +103,7 @@ class SlackOutbox(Outbox):
                     log.info("slot %s in %s could not be edited (%s); posting it anew",
                              card.slot, where.channel, _code(error))
             ts = await self._post_card(where.channel, card)
-            await self._remember(where, card.slot, ts)
+            await self.slots.put(where, card.slot, ts)
 
     @carries(Whisper)
     async def _whisper(self, effect: Whisper, reply: Reply) -> None:
@@ -177,7 +163,7 @@ class SlackOutbox(Outbox):
 
     @carries(OpenForm)
     async def _open_form(self, effect: OpenForm, reply: Reply) -> None:
-        interaction = current_interaction.get()
+        interaction = reply if isinstance(reply, Interaction) else None
         if interaction is None or not interaction.trigger_id:
             log.warning("cannot open form %s for %s: no interaction to open it from",
                         effect.form.id, effect.user.id)
@@ -192,7 +178,7 @@ class SlackOutbox(Outbox):
             count_platform_error("slack", _code(error))
             log.warning("form %s for %s not opened: %s", effect.form.id, effect.user.id,
                         _code(error))
-            await self._tell(effect.where, effect.user, t("platform.form_too_late"))
+            await self._tell(effect.where, effect.user, t("platform.form_too_late"), interaction)
 
     # ------------------------------------------------------------ helpers
 
@@ -210,23 +196,7 @@ class SlackOutbox(Outbox):
                                                       blocks=message.blocks, link_names=False)
         return str(response.get("ts") or "")
 
-    async def _remember(self, where: ChannelRef, slot: str, ts: str) -> None:
-        if not ts:
-            return
-        await self.db.run(partial(repository.put_slot, channel_key=where.key, slot=slot,
-                                  message_id=ts))
-
-    def _slot_lock(self, where: ChannelRef, slot: str) -> asyncio.Lock:
-        """One message per slot: two concurrent updates must not both post it."""
-        key = (where.key, slot)
-        lock = self._slot_locks.get(key)
-        if lock is None:
-            if len(self._slot_locks) > 1000:
-                self._slot_locks = {k: v for k, v in self._slot_locks.items() if v.locked()}
-            lock = self._slot_locks[key] = asyncio.Lock()
-        return lock
-
-    async def _failed(self, effect: Effect, code: str) -> None:
+    async def _failed(self, effect: Effect, code: str, reply: Reply) -> None:
         """Log the Slack error with its context, and tell the member who acted if we can."""
         where = getattr(effect, "where", None)
         user = getattr(effect, "user", None)
@@ -245,12 +215,13 @@ class SlackOutbox(Outbox):
             return
         if isinstance(effect, Whisper) and code in CHANNEL_GONE:
             words = f"{effect.card.text}\n\n{words}"  # the answer itself, then the way out
-        await self._tell(where, user, words)
+        await self._tell(where, user, words, reply)
 
-    async def _tell(self, where: ChannelRef | None, user: UserRef | None, text: str) -> None:
+    async def _tell(self, where: ChannelRef | None, user: UserRef | None, text: str,
+                    reply: Reply) -> None:
         """A private word to the member whose action is being handled, by its response_url
         (which needs no channel membership); nothing when no member is acting."""
-        interaction = current_interaction.get()
+        interaction = reply if isinstance(reply, Interaction) else None
         if interaction is None:
             return
         if user is not None and user.id != interaction.user:

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.core.cards import Button, ButtonStyle, Card, FieldKind, Form, clip
 from bot.core.refs import escape, unescape
+from bot.outbox import split_text as shared_split_text
 
 MAX_BLOCKS = 50            # a message (modals and the Home tab allow 100)
 MAX_VIEW_BLOCKS = 100
@@ -51,24 +52,8 @@ def plain(markup: str) -> str:
 
 
 def split_text(text: str, limit: int) -> list[str]:
-    """Cut ``text`` into pieces of at most ``limit`` characters, at line breaks where possible,
-    else at spaces, else anywhere; never inside an ``&amp;``-style entity."""
-    pieces: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        cut = rest.rfind("\n", 0, limit + 1)
-        if cut <= 0:
-            cut = rest.rfind(" ", 0, limit + 1)
-        if cut <= 0:
-            cut = limit
-            amp = rest.rfind("&", max(0, cut - 5), cut)
-            if amp > 0 and ";" not in rest[amp:cut]:
-                cut = amp
-        pieces.append(rest[:cut].rstrip("\n"))
-        rest = rest[cut:].lstrip("\n")
-    if rest or not pieces:
-        pieces.append(rest)
-    return pieces
+    """The shared splitter, never cutting inside an ``&amp;``-style entity (Slack's markup)."""
+    return shared_split_text(text, limit, keep_entities=True)
 
 
 @dataclass

@@ -83,9 +83,9 @@ async def test_a_slow_stuck_answer_still_offers_help_in_a_follow_up(harness: Har
     checkin = await _checkin_falls_due(h)
     real = h.runtime.engine.handle
 
-    async def slow(event: object) -> object:
+    async def slow(event: object, reply: object = None) -> object:
         await asyncio.sleep(0.2)
-        return await real(event)  # type: ignore[arg-type]
+        return await real(event, reply)  # type: ignore[arg-type]
 
     h.runtime.engine.handle = slow  # type: ignore[method-assign]
     h.adapter.inbound.defer_after = 0.02

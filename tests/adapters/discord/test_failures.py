@@ -94,9 +94,9 @@ async def test_a_slow_engine_is_deferred_in_time_then_followed_up(harness: Harne
     engine = h.runtime.engine
     real = engine.handle
 
-    async def slow(event: Any) -> Any:
+    async def slow(event: Any, reply: Any = None) -> Any:
         await asyncio.sleep(0.3)
-        return await real(event)
+        return await real(event, reply)
 
     engine.handle = slow  # type: ignore[method-assign]
     h.adapter.inbound.defer_after = 0.05
@@ -233,7 +233,7 @@ async def test_an_engine_failure_is_told_privately_and_the_bot_goes_on(
     engine = h.runtime.engine
     real = engine.handle
 
-    async def broken(event: Any) -> Any:
+    async def broken(event: Any, reply: Any = None) -> Any:
         raise RuntimeError("database gone")
 
     engine.handle = broken  # type: ignore[method-assign]

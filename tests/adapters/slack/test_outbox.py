@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from adapters.slack.outbox import Interaction, SlackOutbox, current_interaction
+from adapters.slack.outbox import Interaction, SlackOutbox
 from bot.core.cards import Card, FieldKind, Form, FormField
 from bot.core.effects import DirectMessage, OpenForm, Update, Whisper
 from bot.core.refs import ChannelRef, UserRef
@@ -60,13 +60,9 @@ async def test_a_form_needs_the_interaction_it_answers(world: SlackWorld,
 
 async def test_an_expired_trigger_is_explained(world: SlackWorld) -> None:
     world.fake.fail("views.open", "expired_trigger_id")
-    token = current_interaction.set(Interaction(
-        team="T1", user="UALICE", channel="C1", trigger_id="t.old",
-        response_url=world.fake.response_url()))
-    try:
-        await outbox(world).send(OpenForm(where=WHERE, user=ALICE, form=FORM))
-    finally:
-        current_interaction.reset(token)
+    interaction = Interaction(user="UALICE", channel="C1", trigger_id="t.old",
+                              response_url=world.fake.response_url())
+    await outbox(world).send(OpenForm(where=WHERE, user=ALICE, form=FORM), interaction)
     [reply] = world.fake.calls_to("response_url")
     assert "Press the button again" in reply.args["text"]
 

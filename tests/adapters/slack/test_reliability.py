@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from adapters.slack.outbox import Interaction, current_interaction
+from adapters.slack.outbox import Interaction
 from bot.core.cards import Card
 from bot.core.effects import Attachment, DirectMessage, Post
 from bot.core.refs import ChannelRef, UserRef
@@ -160,13 +160,10 @@ async def test_a_long_file_falls_back_to_split_messages(world: SlackWorld) -> No
     content = "\n".join(f"- 2026-11-{i % 28 + 1:02d}: said <!channel> & more " + "z" * 150
                         for i in range(1000))
     user = UserRef(platform="slack", workspace="T1", id="UBOB")
-    token = current_interaction.set(Interaction(team="T1", user="UBOB", channel=CHANNEL))
-    try:
-        await world.runtime.engine.outboxes["slack"].send(DirectMessage(
-            user=user, card=Card(body="Your record"),
-            attachment=Attachment(filename="record.md", content=content)))
-    finally:
-        current_interaction.reset(token)
+    await world.runtime.engine.outboxes["slack"].send(DirectMessage(
+        user=user, card=Card(body="Your record"),
+        attachment=Attachment(filename="record.md", content=content)),
+        Interaction(user="UBOB", channel=CHANNEL))
     posts = world.fake.calls_to("chat.postMessage")
     assert len(posts) >= 4  # the card, the file name, and the content over several messages
     bodies = []
