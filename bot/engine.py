@@ -226,7 +226,8 @@ class Engine:
                 new_pings.append(ping)
             case CancelPings():
                 repository.cancel_pings(session, effect.set_id, effect.kinds,
-                                        effect.commitment_id, effect.meeting_id, effect.user)
+                                        effect.commitment_id, effect.meeting_id, effect.user,
+                                        effect.due_until)
             case DeferPing(ping_id=ping_id, until=until):
                 repository.defer_ping(session, ping_id, until)
             case EraseMember(set_id=set_id, user=user, summaries=summaries):

@@ -577,7 +577,7 @@ def add_ping(session: Session, ping: Ping) -> None:
 
 def cancel_pings(session: Session, set_id: str, kinds: frozenset[PingKind],
                        commitment_id: str | None = None, meeting_id: str | None = None,
-                       user: UserRef | None = None) -> None:
+                       user: UserRef | None = None, due_until: datetime | None = None) -> None:
     conditions = [PingRow.set_id == set_id, PingRow.status == "pending",
                   PingRow.kind.in_([k.value for k in kinds])]
     if commitment_id is not None:
@@ -586,6 +586,8 @@ def cancel_pings(session: Session, set_id: str, kinds: frozenset[PingKind],
         conditions.append(PingRow.meeting_id == meeting_id)
     if user is not None:
         conditions.append(PingRow.user_key == user.key)
+    if due_until is not None:
+        conditions.append(PingRow.due_at <= due_until)
     session.execute(update(PingRow).where(*conditions).values(status="cancelled"))
 
 

@@ -44,14 +44,18 @@ def outside_quiet(state: SetState, user: UserRef, moment: datetime) -> datetime:
 
 
 def checkin_pings(state: SetState, commitment: Commitment, ctx: Context) -> list[Ping]:
-    """The check-ins still to come for ``commitment`` under the set's offsets."""
-    if state.set.checkins_paused or not commitment.open or erased(commitment.text):
+    """The check-ins still to come for ``commitment`` under the set's offsets (none once its
+    owner said it is done: it is never pinged again). A commitment carried forward counts
+    its positive offsets from the meeting that carried it."""
+    if (state.set.checkins_paused or not commitment.open or erased(commitment.text)
+            or commitment.progress is Progress.DONE):
         return []
     pings, times = [], set()
     zone = user_zone(state, commitment.owner)
     for text in state.set.checkin_offsets:
         offset = timeparse.parse_offset(text)
-        base = commitment.created_at if offset > timedelta(0) else commitment.due_at
+        made = commitment.carried_at or commitment.created_at
+        base = made if offset > timedelta(0) else commitment.due_at
         due = outside_quiet(state, commitment.owner, timeparse.shift(base, text, zone))
         if due <= ctx.now or due in times:
             continue
@@ -75,7 +79,8 @@ def deliver_checkin(state: SetState, ping: Ping, ctx: Context) -> Result:
     """A check-in is due: DM its owner, unless it is moot or inside their quiet hours."""
     commitment = state.commitments.get(ping.commitment_id or "")
     if (commitment is None or not commitment.open or state.set.checkins_paused
-            or state.member(commitment.owner) is None or erased(commitment.text)):
+            or state.member(commitment.owner) is None or erased(commitment.text)
+            or commitment.progress is Progress.DONE):
         return Result(state)
     allowed_at = outside_quiet(state, commitment.owner, ctx.now)
     if allowed_at > ctx.now:
@@ -136,8 +141,13 @@ def answer(state: SetState, event: Interactive, commitment: Commitment, progress
         effects.append(CancelPings(set_id=state.set.id, kinds=frozenset({PingKind.CHECKIN}),
                                    commitment_id=commitment.id))
     if progress is Progress.SNOOZE:
+        # The snooze replaces the next check-in (no second one on its heels); later ones stay.
         due = outside_quiet(state, event.user, timeparse.add_local(
             ctx.now, SNOOZE, user_zone(state, event.user)))
+        coming = checkin_pings(state, updated, ctx)
+        replaced = max(due, coming[0].due_at) if coming else due
+        effects.append(CancelPings(set_id=state.set.id, kinds=frozenset({PingKind.CHECKIN}),
+                                   commitment_id=commitment.id, due_until=replaced))
         effects.append(SchedulePing(ping=Ping(
             id=ctx.new_id(), kind=PingKind.CHECKIN, set_id=state.set.id, due_at=due,
             user=event.user, commitment_id=commitment.id)))

@@ -80,6 +80,7 @@ class CancelPings:
     commitment_id: str | None = None
     meeting_id: str | None = None
     user: UserRef | None = None
+    due_until: datetime | None = None  # only those due no later than this
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

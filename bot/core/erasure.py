@@ -36,8 +36,9 @@ def commit_slot(commitment_id: str) -> str:
     return f"commit:{commitment_id}"
 
 
-def report_slot(meeting_id: str, user: UserRef) -> str:
-    return f"report:{meeting_id}:{user.key}"
+def report_slot(meeting_id: str, user: UserRef, commitment_id: str) -> str:
+    """A report back is one message per commitment (a correction edits it)."""
+    return f"report:{meeting_id}:{user.key}:{commitment_id}"
 
 
 def help_slot(commitment_id: str, answer_id: str) -> str:
@@ -169,7 +170,8 @@ def bot_messages(state: SetState, user: UserRef) -> list[str]:
              if e.user == user and e.kind in (EntryKind.PRESENTATION, EntryKind.INSIGHT)]
     mine = [c for c in state.commitments.values() if c.owner == user]
     slots += [commit_slot(c.id) for c in mine]
-    slots += [report_slot(c.reviewed_meeting_id, user) for c in mine if c.reviewed_meeting_id]
+    slots += [report_slot(c.reviewed_meeting_id, user, c.id) for c in mine
+              if c.reviewed_meeting_id]
     for commitment in mine:
         slots.append(help_slot(commitment.id, "-"))
         slots += [help_slot(commitment.id, a.id) for a in state.checkins

@@ -68,9 +68,20 @@ class Status:
 
 
 @dataclass(frozen=True, slots=True)
+class ScheduleOff:
+    """``/set schedule off``: no next meeting, no cadence."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleSkip:
+    """``/set schedule skip``: the next meeting is skipped (the cadence goes on after it)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     outcome: Outcome
     account: str
+    number: int | None = None  # as numbered on the review card; None: the only one owed
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +203,8 @@ class ShareLearning:
 
 
 Command = (
-    Create | Join | Leave | Schedule | Start | Here | Next | Status | Report | Commit | End
+    Create | Join | Leave | Schedule | ScheduleOff | ScheduleSkip | Start | Here | Next
+    | Status | Report | Commit | End
     | Actions | Checkins | Timebox | Facilitator | ProgressAnswer | Quiet | Timezone | Export
     | ForgetMe | Help | ProgrammeCreate | ProgrammeJoin | ProgrammeLeave | ProgrammeCoordinator
     | ProgrammeCode | Org | Announce | Digest | ShareLearning | AutoAdvance
@@ -248,7 +260,11 @@ def _time_error(verb: str, error: timeparse.TimeFormatError) -> ParseError:
     return ParseError(verb, error.key, **error.params)
 
 
-def parse_schedule(verb: str, rest: str) -> Schedule:
+def parse_schedule(verb: str, rest: str) -> Schedule | ScheduleOff | ScheduleSkip:
+    if rest.lower() == "off":
+        return ScheduleOff()
+    if rest.lower() == "skip":
+        return ScheduleSkip()
     parts = rest.split(None, 2)
     if len(parts) < 2:
         raise ParseError(verb, "format.datetime")
@@ -274,13 +290,21 @@ def parse_here(verb: str, rest: str) -> Here:
 
 
 def parse_report(verb: str, rest: str) -> Report:
-    word, _, account = rest.partition(" ")
+    """``[<n>] <done|partly|not> <account>``: ``n`` as numbered on the review card."""
+    word, _, after = rest.partition(" ")
+    number = None
+    if word[:1].isdigit() or (word and word.strip(".#").isdigit()):
+        number = timeparse.ascii_number(word.strip(".#"))
+        if number is None or number < 1:
+            raise ParseError(verb, "error.bad_number")
+        word, _, after = after.strip().partition(" ")
     outcome = _OUTCOME_WORDS.get(word.lower())
     if outcome is None:
         raise ParseError(verb, "error.bad_outcome")
-    if not account.strip():
+    account = after.strip()
+    if not account:
         raise ParseError(verb, "error.missing_account")
-    return Report(outcome=outcome, account=account.strip())
+    return Report(outcome=outcome, account=account, number=number)
 
 
 def split_due(text: str) -> tuple[str, timeparse.DaySpec | None]:

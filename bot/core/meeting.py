@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 from bot.core import stages, timeparse
-from bot.core.cards import Card
+from bot.core.cards import Button, Card, action_id, clip
 from bot.core.checkins import checkin_pings
 from bot.core.effects import CancelPings, Effect, OpenForm, Post, SchedulePing, Update, Whisper
 from bot.core.erasure import commit_slot, report_slot, said_slot, summary_slot
@@ -24,16 +24,18 @@ from bot.core.model import (
     SetState,
     Stage,
 )
+from bot.core.numbering import number_of, numbered
 from bot.core.permissions import facilitator
 from bot.core.questions import Utterance, classify
 from bot.core.refs import UserRef, escape, mention
 from bot.core.result import Interactive, Result, refuse, whisper
-from bot.core.schedule import reminder_pings, upcoming_meeting
+from bot.core.schedule import following, reminder_pings, scheduled_window, upcoming_meeting
 from bot.core.stages import Trigger
 from bot.core.views import (
     commitment_form,
     commitment_line,
     insight_form,
+    next_meeting_text,
     not_asked,
     presentation_form,
     quoted,
@@ -47,6 +49,9 @@ WARNING_BEFORE = timedelta(minutes=2)
 DEFAULT_DUE = timedelta(weeks=4)
 DUE_TIME = time(9, 0)
 TIMER_KINDS = frozenset({PingKind.STAGE_WARNING, PingKind.STAGE_END})
+AUTO_CLOSE_AFTER = timedelta(hours=3)  # a meeting nobody moves for this long closes itself
+CLOSE_BEFORE_NEXT = timedelta(hours=1)  # ...and at the latest this long before the next one
+LATE_COMMIT = timedelta(hours=48)  # presenters may still add commitments this long after
 # Whole words only: "heretofore" is not "here", and "forbid" is not a bid.
 _HERE_WORDS = re.compile(r"^(?:i'm |im |i am )?here\b")
 _BID_WORDS = re.compile(r"\b(?:like time|want time|need time|bid)\b")
@@ -56,16 +61,56 @@ def start(state: SetState, event: Interactive, ctx: Context) -> Result:
     running = state.running_meeting
     if running is not None:
         return refuse(state, event, "meeting.already_running", stage=running.stage.value)
+    standing = state.set.facilitator
+    if standing is None or state.member(standing) is None:
+        standing = event.user
     meeting = Meeting(
         id=ctx.new_id(), set_id=state.set.id, number=state.set.meetings_held + 1,
         stage=Stage.OPENING, seq=1, started_at=ctx.now, stage_started_at=ctx.now,
-        facilitator=state.set.facilitator or event.user, attendance=(event.user,),
+        facilitator=standing, attendance=(event.user,),
     )
     state = replace(state, meeting=meeting, entries=())
-    announce = Card(body=t("meeting.started", name=quoted(state.set.name, 100),
-                           who=mention(event.user), facilitator=mention(meeting.facilitator)))
-    return Result(state, (Post(where=state.set.home, card=announce),
+    lines = [t("meeting.started", name=quoted(state.set.name, 100), who=mention(event.user),
+               facilitator=mention(meeting.facilitator))]
+    effects: list[Effect] = []
+    scheduled = state.set.next_meeting_at
+    window = scheduled_window(state, scheduled) if scheduled is not None else None
+    if scheduled is not None and window is not None and window[0] <= ctx.now <= window[1]:
+        # Held early or late, this is the scheduled meeting: the schedule rolls on now, so its
+        # reminders stop and default due dates point at the following meeting.
+        rolled = following(state, scheduled) if state.set.cadence_weeks else None
+        state = replace(state, set=replace(state.set, next_meeting_at=rolled))
+        effects.extend(reminder_pings(state, ctx))
+        lines.append(t("meeting.is_scheduled", when=timeparse.format_when(
+            scheduled, state.set.timezone), next=next_meeting_text(state)))
+    elif scheduled is not None:
+        lines.append(t("meeting.is_extra", when=timeparse.format_when(
+            scheduled, state.set.timezone)))
+    if meeting.facilitator not in meeting.attendance:
+        lines.append(t("meeting.facilitator_not_here", facilitator=mention(meeting.facilitator)))
+    effects.append(close_ping(state, meeting, ctx))
+    return Result(state, (*effects, Post(where=state.set.home, card=Card(body="\n".join(lines))),
                           Post(where=state.set.home, card=stage_card(state, meeting, ctx.now))))
+
+
+def close_ping(state: SetState, meeting: Meeting, ctx: Context) -> SchedulePing:
+    """The ping that closes the meeting if nobody moves it on: 3 hours after this stage began,
+    or 1 hour before the next scheduled meeting if that comes first."""
+    due = meeting.stage_started_at + AUTO_CLOSE_AFTER
+    upcoming = state.set.next_meeting_at
+    if upcoming is not None and upcoming - CLOSE_BEFORE_NEXT > meeting.started_at:
+        due = min(due, upcoming - CLOSE_BEFORE_NEXT)
+    return SchedulePing(ping=Ping(id=ctx.new_id(), kind=PingKind.MEETING_CLOSE,
+                                  set_id=state.set.id, due_at=max(due, ctx.now),
+                                  meeting_id=meeting.id, seq=meeting.seq))
+
+
+def close_itself(state: SetState, ping: Ping, ctx: Context) -> Result:
+    """Nobody moved the meeting on for hours: it closes with its summary, saying so."""
+    meeting = state.running_meeting
+    if meeting is None or meeting.id != ping.meeting_id or meeting.seq != ping.seq:
+        return Result(state)
+    return move(state, ctx, Trigger.END, by=None, reason="closed_itself")
 
 
 def here(state: SetState, event: Interactive, bid: bool, ctx: Context) -> Result:
@@ -79,10 +124,16 @@ def here(state: SetState, event: Interactive, bid: bool, ctx: Context) -> Result
     if bid:
         if event.user in meeting.bids[: meeting.presenter_index + 1]:
             return refuse(state, event, "meeting.already_presented")
+        if meeting.stage is Stage.CLOSING:
+            return refuse(state, event, "meeting.bid_closing")
         if event.user not in bids:
             bids = (*bids, event.user)
+        elif attendance == meeting.attendance:
+            return Result(state, (Whisper(where=event.where, user=event.user, card=Card(
+                body=t("meeting.already_bid"), buttons=(Button(
+                    label=t("button.unbid"), action=action_id("unbid", meeting.id)),))),))
     if attendance == meeting.attendance and bids == meeting.bids:
-        return refuse(state, event, "meeting.already_bid" if bid else "meeting.already_here")
+        return refuse(state, event, "meeting.already_here")
     meeting = replace(meeting, attendance=attendance, bids=bids)
     state = replace(state, meeting=meeting)
     key = "meeting.bid_noted" if bid else "meeting.here_noted"
@@ -90,6 +141,21 @@ def here(state: SetState, event: Interactive, bid: bool, ctx: Context) -> Result
         Update(where=state.set.home, card=stage_card(state, meeting, ctx.now)),
         whisper(event, key, position=len(bids)),
     ))
+
+
+def withdraw_bid(state: SetState, event: Interactive, ctx: Context) -> Result:
+    """Take back a bid for time, before one's turn comes."""
+    meeting = state.running_meeting
+    if meeting is None:
+        return refuse(state, event, "meeting.none_running")
+    if event.user in meeting.bids[: meeting.presenter_index + 1]:
+        return refuse(state, event, "meeting.unbid_too_late")
+    if event.user not in meeting.bids:
+        return refuse(state, event, "meeting.unbid_none")
+    meeting = replace(meeting, bids=tuple(u for u in meeting.bids if u != event.user))
+    state = replace(state, meeting=meeting)
+    return Result(state, (Update(where=state.set.home, card=stage_card(state, meeting, ctx.now)),
+                          whisper(event, "meeting.unbid_done")))
 
 
 def advance(state: SetState, event: Interactive, ctx: Context, *, seen_seq: int | None) -> Result:
@@ -107,18 +173,23 @@ def advance(state: SetState, event: Interactive, ctx: Context, *, seen_seq: int 
     return move(state, ctx, Trigger.NEXT, by=event.user)
 
 
-def move(state: SetState, ctx: Context, trigger: Trigger, *, by: UserRef | None) -> Result:
-    """Take the transition, arm the new stage's timers and update the stage card."""
+def move(state: SetState, ctx: Context, trigger: Trigger, *, by: UserRef | None,
+         reason: str = "") -> Result:
+    """Take the transition, arm the new stage's timers and update the stage card.
+
+    ``reason``: why a meeting ends that nobody ended (``closed_itself``, ``everyone_left``)."""
     meeting = state.running_meeting
     assert meeting is not None
     target = stages.target(state, meeting, trigger)
     moved = replace(stages.enter(state, meeting, target, ctx.now),
                     last_advance_at=ctx.now, last_advance_by=by)
     state = replace(state, meeting=moved)
-    effects: list[Effect] = [CancelPings(set_id=state.set.id, kinds=TIMER_KINDS,
+    effects: list[Effect] = [CancelPings(set_id=state.set.id,
+                                         kinds=TIMER_KINDS | {PingKind.MEETING_CLOSE},
                                          meeting_id=meeting.id)]
     if target is Stage.ENDED:
-        return close(state, ctx, effects)
+        return close(state, ctx, effects, reason=reason)
+    effects.append(close_ping(state, moved, ctx))
     effects.extend(arm_timers(state, moved, ctx))
     effects.append(Update(where=state.set.home, card=stage_card(state, moved, ctx.now)))
     effects.append(Post(where=state.set.home, card=Card(body=announcement(state, moved, ctx))))
@@ -166,14 +237,20 @@ def end(state: SetState, event: Interactive, ctx: Context) -> Result:
     return move(state, ctx, Trigger.END, by=event.user)
 
 
-def close(state: SetState, ctx: Context, effects: list[Effect]) -> Result:
-    """The meeting has ended: roll the schedule on, store and post the summary."""
+def close(state: SetState, ctx: Context, effects: list[Effect], *, reason: str = "") -> Result:
+    """The meeting has ended: store and post the summary (saying why, if nobody ended it),
+    and roll a schedule on whose time has passed."""
     meeting = state.meeting
     assert meeting is not None
-    upcoming = upcoming_meeting(state, ctx.now)
+    upcoming = state.set.next_meeting_at
+    if upcoming is not None and upcoming <= ctx.now:
+        upcoming = upcoming_meeting(state, ctx.now)
     state = replace(state, set=replace(
         state.set, meetings_held=state.set.meetings_held + 1, next_meeting_at=upcoming))
     summary = summary_text(state, meeting)
+    if reason:
+        summary = t(f"summary.{reason}",
+                    hours=int(AUTO_CLOSE_AFTER.total_seconds() // 3600)) + "\n" + summary
     meeting = replace(meeting, summary=summary)
     state = replace(state, meeting=meeting)
     effects.extend(reminder_pings(state, ctx))
@@ -185,43 +262,120 @@ def close(state: SetState, ctx: Context, effects: list[Effect]) -> Result:
     return Result(state, tuple(effects))
 
 
+def owed_numbers(state: SetState, user: UserRef, meeting: Meeting) -> list[tuple[int, Commitment]]:
+    """What ``user`` reports on in this meeting's review, with their numbers: commitments from
+    earlier meetings, open or already reported in this one (a report can be corrected)."""
+    return [(number, c) for number, c in enumerate(numbered(state, user), start=1)
+            if c.meeting_id != meeting.id]
+
+
 def report(state: SetState, event: Interactive, outcome: Outcome, account: str,
-           ctx: Context) -> Result:
+           ctx: Context, number: int | None = None) -> Result:
+    """Report back on one commitment: number ``number`` as on the review card; without it,
+    the only one not yet reported (else the member is shown the list to choose from)."""
     meeting = state.running_meeting
     if meeting is None or meeting.stage is not Stage.REVIEW:
         return wrong_stage(state, event, "report", ctx)
-    owed = [c for c in state.open_commitments(event.user) if c.meeting_id != meeting.id]
+    owed = owed_numbers(state, event.user, meeting)
     if not owed:
         return refuse(state, event, "review.nothing_owed")
-    commitments = dict(state.commitments)
-    for commitment in owed:
-        commitments[commitment.id] = replace(commitment, outcome=outcome, account=account,
-                                             reviewed_meeting_id=meeting.id)
-    correction = event.user in meeting.reviewees
-    reviewees = meeting.reviewees if correction else (*meeting.reviewees, event.user)
+    if number is not None:
+        chosen = dict(owed).get(number)
+        if chosen is None:
+            return refuse(state, event, "review.no_such_number", number=number,
+                          choices=choice_lines(state, owed))
+    else:
+        unreported = [c for _, c in owed if c.reviewed_meeting_id != meeting.id]
+        candidates = unreported if unreported else [c for _, c in owed]
+        if len(candidates) != 1:
+            return refuse(state, event, "review.which", choices=choice_lines(state, owed))
+        chosen = candidates[0]
+    return record_report(state, event, meeting, chosen, outcome, account, ctx)
+
+
+def choice_lines(state: SetState, owed: list[tuple[int, Commitment]]) -> str:
+    return "\n".join(t("actions.numbered", number=n, line=commitment_line(
+        state, c, with_owner=False)) for n, c in owed)
+
+
+def record_report(state: SetState, event: Interactive, meeting: Meeting, chosen: Commitment,
+                  outcome: Outcome, account: str, ctx: Context) -> Result:
+    """Store the report; partly or not done is carried forward to the next meeting (with its
+    check-ins) unless the member closes it with the button."""
+    corrected = chosen.reviewed_meeting_id == meeting.id
+    carry = outcome is not Outcome.DONE
+    due = chosen.due_at
+    if carry:
+        due = upcoming_meeting(state, ctx.now) or (ctx.now + DEFAULT_DUE).astimezone(UTC)
+    updated = replace(chosen, outcome=outcome, account=account, reviewed_meeting_id=meeting.id,
+                      carried_at=ctx.now if carry else None, due_at=due,
+                      progress=None if carry else chosen.progress)
+    reviewees = meeting.reviewees if event.user in meeting.reviewees else (
+        *meeting.reviewees, event.user)
     meeting = replace(meeting, reviewees=reviewees)
-    state = replace(state, commitments=commitments, meeting=meeting)
-    posted = Card(body=t("review.posted", who=mention(event.user),
-                         outcome=t(f"outcome.{outcome.value}"), account=quoted(account),
-                         count=len(owed)), slot=report_slot(meeting.id, event.user))
-    return Result(state, (
-        CancelPings(set_id=state.set.id, kinds=frozenset({PingKind.CHECKIN}), user=event.user),
+    state = replace(state, commitments={**state.commitments, chosen.id: updated},
+                    meeting=meeting)
+    key = "review.corrected" if corrected else "review.posted"
+    posted = Card(body=t(key, who=mention(event.user), outcome=t(f"outcome.{outcome.value}"),
+                         account=quoted(account), text=quoted(chosen.text, 300),
+                         number=number_of(state, updated) or 0),
+                  slot=report_slot(meeting.id, event.user, chosen.id))
+    effects: list[Effect] = [
+        CancelPings(set_id=state.set.id, kinds=frozenset({PingKind.CHECKIN}),
+                    commitment_id=chosen.id),
         # A correction edits the report the set saw, so one message holds it (and erasure
         # can reach it).
-        Update(where=state.set.home, card=posted) if correction
+        Update(where=state.set.home, card=posted) if corrected
         else Post(where=state.set.home, card=posted),
         Update(where=state.set.home, card=stage_card(state, meeting, ctx.now)),
+    ]
+    if carry:
+        effects.extend(SchedulePing(ping=p) for p in checkin_pings(state, updated, ctx))
+        effects.append(Whisper(where=event.where, user=event.user, card=Card(
+            body=t("review.carried", due=commitment_line(state, updated, with_owner=False)),
+            buttons=(Button(label=t("button.close_commitment"),
+                            action=action_id("uncarry", chosen.id)),))))
+    return Result(state, tuple(effects))
+
+
+def close_commitment(state: SetState, event: Interactive, commitment: Commitment,
+                     ctx: Context) -> Result:
+    """The member chose not to carry a partly/not done commitment forward."""
+    meeting = state.running_meeting
+    if commitment.owner != event.user:
+        return refuse(state, event, "checkin.not_yours")
+    if (commitment.carried_at is None or meeting is None
+            or commitment.reviewed_meeting_id != meeting.id):
+        return refuse(state, event, "button.gone")
+    updated = replace(commitment, carried_at=None)
+    state = replace(state, commitments={**state.commitments, commitment.id: updated})
+    return Result(state, (
+        CancelPings(set_id=state.set.id, kinds=frozenset({PingKind.CHECKIN}),
+                    commitment_id=commitment.id),
+        Update(where=state.set.home, card=stage_card(state, meeting, ctx.now)),
+        whisper(event, "review.closed", text=quoted(commitment.text, 300)),
     ))
 
 
 def commit(state: SetState, event: Interactive, action: str, by: timeparse.DaySpec | None,
-           ctx: Context) -> Result:
+           ctx: Context, *, from_form: bool = False) -> Result:
+    """Commit to an action: the presenter, in the commitment stage. A form opened then and
+    sent after the stage moved on still counts while the meeting runs; after the meeting, its
+    presenters may add commitments for 48 hours (``/set commit``)."""
     meeting = state.running_meeting
-    if meeting is None or meeting.stage is not Stage.COMMITMENT:
-        return wrong_stage(state, event, "commit", ctx)
-    if meeting.presenter != event.user:
-        return refuse(state, event, "commit.not_presenter", who=mention(meeting.presenter)
-                      if meeting.presenter else t("word.nobody"))
+    if meeting is None:
+        last = state.meeting
+        if (last is None or last.ended_at is None or ctx.now - last.ended_at > LATE_COMMIT
+                or event.user not in last.bids[: last.presenter_index + 1]):
+            return wrong_stage(state, event, "commit", ctx)
+        meeting = last
+    elif meeting.stage is not Stage.COMMITMENT or meeting.presenter != event.user:
+        presented = event.user in meeting.bids[: meeting.presenter_index + 1]
+        if not (from_form and presented):
+            if meeting.stage is not Stage.COMMITMENT:
+                return wrong_stage(state, event, "commit", ctx)
+            return refuse(state, event, "commit.not_presenter", who=mention(meeting.presenter)
+                          if meeting.presenter else t("word.nobody"))
     zone = state.set.timezone
     if by is not None:
         today = timeparse.local(ctx.now, zone).date()
@@ -241,6 +395,10 @@ def commit(state: SetState, event: Interactive, action: str, by: timeparse.DaySp
                             owner=event.user, text=action, due_at=due, created_at=ctx.now)
     state = replace(state, commitments={**state.commitments, commitment.id: commitment})
     pings = [SchedulePing(ping=p) for p in checkin_pings(state, commitment, ctx)]
+    if not meeting.running:
+        posted = Card(body=t("commit.posted_after", line=commitment_line(state, commitment),
+                             number=meeting.number), slot=commit_slot(commitment.id))
+        return Result(state, (*pings, Post(where=state.set.home, card=posted)))
     posted = Card(body=t("commit.posted", line=commitment_line(state, commitment)),
                   slot=commit_slot(commitment.id))
     return Result(state, (
@@ -352,8 +510,14 @@ def open_form(state: SetState, event: Interactive, verb: str, ctx: Context) -> R
         key = "present.not_presenter" if verb == "present" else "commit.not_presenter"
         return refuse(state, event, key, who=mention(meeting.presenter)
                       if meeting.presenter else t("word.nobody"))
-    build = {"present": presentation_form, "commit": commitment_form, "report": report_form,
-             "insight": insight_form}
+    if verb == "report":
+        owed = owed_numbers(state, event.user, meeting)
+        if not owed:
+            return refuse(state, event, "review.nothing_owed")
+        hint = "; ".join(f"{n}: {clip(c.text, 40)}" for n, c in owed)
+        form = report_form(meeting, tuple(str(n) for n, _ in owed), clip(hint, 150))
+        return Result(state, (OpenForm(where=event.where, user=event.user, form=form),))
+    build = {"present": presentation_form, "commit": commitment_form, "insight": insight_form}
     return Result(state, (OpenForm(where=event.where, user=event.user,
                                    form=build[verb](meeting)),))
 

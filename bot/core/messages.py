@@ -21,12 +21,12 @@ ENGLISH: dict[str, str] = {
     "usage.create": "/set create <name>",
     "usage.join": "/set join",
     "usage.leave": "/set leave",
-    "usage.schedule": "/set schedule <YYYY-MM-DD HH:MM> [every <N>w]",
+    "usage.schedule": "/set schedule <YYYY-MM-DD HH:MM> [every <N>w] | off | skip",
     "usage.start": "/set start",
     "usage.here": "/set here [bid]",
     "usage.next": "/set next",
     "usage.status": "/set status",
-    "usage.report": "/set report <done|partly|not> <account>",
+    "usage.report": "/set report [<n>] <done|partly|not> <account>",
     "usage.commit": "/set commit <action> [by <YYYY-MM-DD>]",
     "usage.end": "/set end",
     "usage.actions": "/set actions [mine]",
@@ -56,12 +56,14 @@ ENGLISH: dict[str, str] = {
     "help.create": "make this channel a set's home; you become its first member and facilitator",
     "help.join": "join the set, accepting its ground rules",
     "help.leave": "leave the set (your commitments stay yours)",
-    "help.schedule": "the next meeting and how often, in the set's time zone",
+    "help.schedule": "the next meeting and how often, in the set's wall-clock time (DST-proof); "
+                     "`off` clears it, `skip` skips the next one",
     "help.start": "start a meeting now",
     "help.here": "say you are here; add `bid` to ask for time to present",
     "help.next": "move the meeting on (facilitator or presenter)",
     "help.status": "stage, presenter, time left",
-    "help.report": "report back on your commitments, during the review",
+    "help.report": "report back on one of your commitments during the review (`n` as numbered "
+                   "on the review card; a report can be corrected while the review runs)",
     "help.commit": "commit to an action, when presenting (due at the next meeting by default)",
     "help.end": "close the meeting and post the summary (facilitator)",
     "help.actions": "the set's open commitments, or `mine`",
@@ -69,7 +71,9 @@ ENGLISH: dict[str, str] = {
                      "from the due date), or pause / resume",
     "help.timebox": "change a stage's time box in minutes; `auto on` moves on by itself when "
                     "time is up (facilitator)",
-    "help.facilitator": "hand the facilitator role on (facilitator)",
+    "help.facilitator": "hand the facilitator role on (facilitator); while a meeting runs and "
+                        "the facilitator hasn't said they're here, a member who is here may "
+                        "take it for the meeting",
     "help.progress": "answer a check-in: on-track, stuck, done or snooze",
     "help.quiet": "your quiet hours (no check-ins then), in your own time zone if you name it "
                   "(e.g. `22:00-07:00 Europe/Paris`; default: the set's), or off",
@@ -99,15 +103,16 @@ ENGLISH: dict[str, str] = {
     "command.create.name": "The set's name",
     "command.join": "Join this set, accepting its ground rules",
     "command.leave": "Leave this set (your commitments stay yours)",
-    "command.schedule": "The next meeting and how often, in the set's time zone",
-    "command.schedule.when": "Date and time as YYYY-MM-DD HH:MM, e.g. 2026-12-01 14:00",
+    "command.schedule": "The next meeting and how often; off clears it, skip skips the next one",
+    "command.schedule.when": "YYYY-MM-DD HH:MM (e.g. 2026-12-01 14:00), or off, or skip",
     "command.schedule.every": "Repeat every N weeks (1 to 26)",
     "command.start": "Start a meeting now",
     "command.here": "Say you're here; bid to ask for time to present",
     "command.here.bid": "Ask for time to present",
     "command.next": "Move the meeting on (facilitator or presenter)",
     "command.status": "Stage, presenter, time left",
-    "command.report": "Report back on your commitments, during the review",
+    "command.report": "Report back on one of your commitments, during the review",
+    "command.report.number": "Which commitment, as numbered on the review card",
     "command.report.outcome": "How it went",
     "command.report.account": "What happened, and what you learned",
     "command.commit": "Commit to an action, when presenting",
@@ -124,7 +129,7 @@ ENGLISH: dict[str, str] = {
     "command.timebox.minutes": "Minutes, 1 to 180",
     "command.autoadvance": "Move on by itself when a stage's time is up (facilitator)",
     "command.autoadvance.setting": "on or off",
-    "command.facilitator": "Hand the facilitator role on (facilitator)",
+    "command.facilitator": "Hand the facilitator role on, or take it when the facilitator is away",
     "command.facilitator.member": "The member who takes over",
     "command.progress": "Answer a check-in: on track, stuck, done or snooze",
     "command.progress.answer": "How it is going",
@@ -171,6 +176,8 @@ ENGLISH: dict[str, str] = {
                        "questioning, commitment or closing.",
     "error.bad_minutes": "Give the minutes as a whole number from 1 to 180 (e.g. 15).",
     "error.bad_mention": "Name the member with an @mention.",
+    "error.bad_number": "Give the commitment's number as on the review card, e.g. "
+                        "`/set report 2 done …`.",
     "error.bad_progress": "Say on-track, stuck, done or snooze.",
     "format.datetime": "Give the date and time as YYYY-MM-DD HH:MM, e.g. 2026-12-01 14:00.",
     "format.cadence": "Give the cadence as `every <N>w`, e.g. every 4w (1 to 26 weeks).",
@@ -195,6 +202,8 @@ ENGLISH: dict[str, str] = {
     "direct.no_set": "You're not in any set yet. Type `/set join` in your set's channel.",
     "direct.channel_only": "Use `/set {verb}` in your set's channel.",
     "perm.facilitator": "Only the facilitator ({who}) can use `/set {verb}`.",
+    "perm.take_over": "{who} hasn't said they're here: a member who is here can take over "
+                      "with the Take over button or `/set facilitator <@member>`.",
     "perm.facilitator_or_presenter": "Only the facilitator or the presenter ({who}) can use "
                                      "`/set {verb}`.",
     "button.gone": "That button no longer applies.",
@@ -208,6 +217,9 @@ ENGLISH: dict[str, str] = {
     "button.insight": "Record an insight",
     "button.commit": "Commit to an action",
     "button.join": "Join this set",
+    "button.unbid": "Withdraw my bid",
+    "button.takeover": "Take over",
+    "button.close_commitment": "Close it instead",
     "button.on-track": "On track",
     "button.stuck": "Stuck",
     "button.done": "Done",
@@ -231,12 +243,32 @@ ENGLISH: dict[str, str] = {
     "facilitator.passed": "{who} is now the facilitator.",
     "facilitator.posted": "{who} is now the facilitator (handed on by {by}).",
     "facilitator.not_member": "{who} is not a member of this set.",
+    "facilitator.first_in": "{who} is the set's facilitator now (nobody else is in it).",
+    "facilitator.only_standing": "Only the facilitator ({who}) can hand the role on. While a "
+                                 "meeting runs and the facilitator hasn't said they're here, a "
+                                 "member who is here can take it for the meeting.",
+    "facilitator.is_here": "{who} is facilitating and has said they're here, so only they can "
+                           "hand the role on.",
+    "facilitator.say_here_first": "Say you're here first (`/set here`), then you can take "
+                                  "over or hand the role to someone who is here.",
+    "facilitator.target_not_here": "{who} hasn't said they're here, so they can't facilitate "
+                                   "this meeting.",
+    "facilitator.already": "{who} is already facilitating this meeting.",
+    "facilitator.taken": "{who} is facilitating this meeting: {away} hasn't said they're here.",
+    "facilitator.given": "{who} is facilitating this meeting (handed on by {by}); {away} hasn't "
+                         "said they're here.",
+    "facilitator.back_next": "{who} facilitates again from the next meeting.",
     "schedule.posted": "Next meeting: {when}. I'll remind the channel 24 hours and 1 hour before.",
     "schedule.too_far": "That is too far ahead: schedule the next meeting within a year (until "
                         "{latest}).",
     "schedule.past": "That time has passed (it is now {now}). Give a time in the future.",
     "schedule.not_held": "No meeting was held on {when}. Next meeting: {next}.",
     "schedule.none": "not scheduled (use `/set schedule`)",
+    "schedule.nothing": "No meeting is scheduled. `/set schedule <YYYY-MM-DD HH:MM> [every "
+                        "<N>w]` sets one.",
+    "schedule.off": "{who} cleared the schedule: no next meeting and no reminders until "
+                    "`/set schedule` sets one.",
+    "schedule.skipped": "{who} skipped the meeting on {when}. Next meeting: {next}.",
     "schedule.when_every": "{when}, then every {weeks} weeks",
     "timezone.posted": "The set's time zone is now {zone}. Next meeting: {when}.",
     "timezone.kept_local": "The set's time zone is now {zone} (was {old}). The meeting keeps "
@@ -288,7 +320,18 @@ ENGLISH: dict[str, str] = {
     "meeting.bid_noted": "Noted: you're here and you'd like time (number {position} in the "
                          "queue).",
     "meeting.already_here": "You're already marked as here.",
-    "meeting.already_bid": "You've already asked for time.",
+    "meeting.already_bid": "You've already asked for time. Changed your mind? Withdraw it "
+                           "before your turn.",
+    "meeting.is_scheduled": "This is the meeting scheduled for {when}. Next meeting: {next}.",
+    "meeting.is_extra": "This is an extra meeting; the scheduled one ({when}) stays as it is.",
+    "meeting.facilitator_not_here": "{facilitator} hasn't said they're here yet. If they don't "
+                                    "come, a member who is here can take over with the Take "
+                                    "over button.",
+    "meeting.bid_closing": "The meeting is in closing: there is no time left to present in it. "
+                           "Ask for time at the next meeting.",
+    "meeting.unbid_done": "Your bid is withdrawn.",
+    "meeting.unbid_too_late": "Your turn has come, so the bid can't be withdrawn now.",
+    "meeting.unbid_none": "You haven't asked for time in this meeting.",
     "meeting.already_presented": "You've already presented in this meeting.",
     "meeting.moved_on": "The meeting has already moved on: it is now in {stage}.",
     "card.title": "Meeting {number} of {name} — {stage}",
@@ -345,12 +388,24 @@ ENGLISH: dict[str, str] = {
     "timer.ended": "Time is up for {stage}. {who} can move on with Next stage.",
     "questioning.nudge": "That reads more like advice than a question. Could you turn it into "
                          "an open question — what, how, who, when? (Only you can see this.)",
-    "review.posted": "{who} reported back: {outcome}. {account}",
+    "review.posted": "{who} reported back: {outcome} — {text}. {account}",
+    "review.corrected": "{who} corrected their report: {outcome} — {text}. {account}",
+    "review.which": "Which commitment? Add its number: `/set report <n> <done|partly|not> "
+                    "<account>`.\n{choices}",
+    "review.no_such_number": "You have no commitment number {number} to report on. "
+                             "Yours:\n{choices}",
+    "review.carried": "Kept open for the next meeting, with its check-ins: {due}",
+    "review.closed": "Closed: {text}. It won't come up again.",
+    "review.reported_carried": "reported: {outcome}, carried forward",
     "review.reported": "reported: {outcome}",
     "review.checkins": "check-ins: {answers}",
     "review.checkin": "{day} {answer}{note}",
     "review.nothing_owed": "You have no commitments from earlier meetings to report on.",
     "commit.posted": "Committed: {line}",
+    "commit.posted_after": "Added to meeting {number} after it ended: {line}",
+    "commit.form_after_end": "The meeting ended before your commitment arrived, so it isn't "
+                             "saved yet. Add it with `/set commit <action> [by <YYYY-MM-DD>]` "
+                             "within 48 hours of the meeting.",
     "commit.not_presenter": "Only the presenter ({who}) commits in this stage.",
     "commit.too_far": "{day} is too far ahead: a due date can be at most a year away (until "
                       "{latest}).",
@@ -371,6 +426,9 @@ ENGLISH: dict[str, str] = {
     "summary.attendance": "Here: {who}",
     "summary.reviews": "Reviews:",
     "summary.insights": "Agreed at review:",
+    "summary.carried": "{outcome}, carried forward",
+    "summary.closed_itself": "This meeting closed itself: nobody moved it on for {hours} hours.",
+    "summary.everyone_left": "This meeting closed: everyone in it has left the set.",
     "summary.review_line": "• {who}: {text} — {outcome}",
     "summary.not_reported": "Did not report back: {who}",
     "summary.presenters": "Presenters:",
@@ -518,6 +576,7 @@ ENGLISH: dict[str, str] = {
     "insight.posted": "Recorded for the summary: {text}",
     "insight.empty": "Write the insight to record.",
     "form.report.title": "Report back",
+    "form.report.number": "Which commitment (its number)?",
     "form.report.outcome": "How did it go? (done, partly, not)",
     "form.report.account": "What happened, and what you learned",
 }

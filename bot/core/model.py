@@ -64,6 +64,7 @@ class PingKind(StrEnum):
     STAGE_END = "stage-end"
     DIGEST = "digest"  # a programme's weekly digest; ``Ping.set_id`` holds the programme id
     SCHEDULE_CHECK = "schedule-check"  # after a scheduled meeting: was it held? roll on if not
+    MEETING_CLOSE = "meeting-close"  # a meeting nobody moved for hours closes itself
 
 
 DEFAULT_TIMEBOXES: Mapping[Stage, int] = {

@@ -17,18 +17,31 @@ REMINDER_HOURS = (24, 1)
 NOT_HELD_AFTER = timedelta(hours=12)
 
 
+EARLY = timedelta(days=3)  # a meeting held this much before its time is that meeting
+LATE = NOT_HELD_AFTER  # ...and up to this much after it
+
+
 def upcoming_meeting(state: SetState, now: datetime) -> datetime | None:
     """The next scheduled meeting after ``now``, rolling a cadence forward past meetings held."""
     at = state.set.next_meeting_at
     if at is None:
         return None
-    if at > now + timedelta(hours=1):
+    if at > now:
         return at
     if not state.set.cadence_weeks:
         return None
-    while at <= now + timedelta(hours=1):
+    while at <= now:
         at = following(state, at)
     return at
+
+
+def scheduled_window(state: SetState, at: datetime) -> tuple[datetime, datetime]:
+    """When a meeting started counts as the one scheduled at ``at``: from 3 days before (or
+    half the cadence, if that is shorter) to 12 hours after. Outside it, a meeting is extra."""
+    before = EARLY
+    if state.set.cadence_weeks:
+        before = min(before, timedelta(weeks=state.set.cadence_weeks) / 2)
+    return at - before, at + LATE
 
 
 def following(state: SetState, at: datetime) -> datetime:
@@ -78,6 +91,13 @@ def deliver_reminder(state: SetState, ping: Ping, ctx: Context) -> Result:
     card = Card(body=t(key, name=quoted(state.set.name, 100),
                        when=timeparse.format_when(at, state.set.timezone)))
     return Result(state, (Post(where=state.set.home, card=card),))
+
+
+def skip_next(state: SetState, ctx: Context) -> SetState:
+    """The schedule without its next meeting: the one after it (with a cadence), or none."""
+    at = state.set.next_meeting_at
+    following_at = following(state, at) if at is not None and state.set.cadence_weeks else None
+    return replace(state, set=replace(state.set, next_meeting_at=following_at))
 
 
 def check_meeting_held(state: SetState, ping: Ping, ctx: Context) -> Result:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core import erasure, grammar, timeparse
+from bot.core import erasure, grammar, stages, timeparse
 from bot.core.cards import Button, ButtonStyle, Card, action_id
 from bot.core.checkins import reschedule_all
 from bot.core.effects import (
@@ -17,7 +17,7 @@ from bot.core.effects import (
     Update,
     Whisper,
 )
-from bot.core.meeting import rearm
+from bot.core.meeting import close_ping, move, rearm
 from bot.core.messages import t
 from bot.core.model import (
     ActionSet,
@@ -28,7 +28,8 @@ from bot.core.model import (
 )
 from bot.core.refs import UserRef, mention
 from bot.core.result import Interactive, Result, refuse, whisper
-from bot.core.schedule import reminder_pings, upcoming_meeting
+from bot.core.schedule import reminder_pings, skip_next, upcoming_meeting
+from bot.core.stages import Trigger
 from bot.core.views import (
     actions_card,
     export_markdown,
@@ -56,44 +57,68 @@ def create(event: Interactive, name: str, ctx: Context) -> Result:
 
 
 def join(state: SetState, event: Interactive, ctx: Context) -> Result:
+    """Join, accepting the ground rules; the first to join a set nobody is in facilitates it."""
     if state.member(event.user) is not None:
         return refuse(state, event, "join.already", name=quoted(state.set.name, 100))
     previous = state.members.get(event.user.key)
     member = Member(user=event.user, name=event.user_name or (previous.name if previous else "")
                     or event.user.id, joined_at=ctx.now,
                     org=previous.org if previous else None)
+    empty = not state.active_members()
     state = replace(state, members={**state.members, event.user.key: member})
+    lines = [t("join.posted", who=mention(event.user))]
+    standing = state.set.facilitator
+    if empty or standing is None or state.member(standing) is None:
+        state = replace(state, set=replace(state.set, facilitator=event.user))
+        lines.append(t("facilitator.first_in", who=mention(event.user)))
     return Result(state, (
-        Post(where=state.set.home, card=Card(body=t("join.posted", who=mention(event.user)))),
+        Post(where=state.set.home, card=Card(body="\n".join(lines))),
         whisper(event, "join.welcome", name=quoted(state.set.name, 100), rules=ground_rules()),
     ))
 
 
+def successor(state: SetState) -> UserRef | None:
+    """Who takes the facilitator role when its holder leaves: the longest-standing member
+    present at the running meeting, else the longest-standing member."""
+    members = sorted(state.active_members(), key=lambda m: (m.joined_at, m.user.key))
+    meeting = state.running_meeting
+    present = [m.user for m in members if meeting is not None and m.user in meeting.attendance]
+    return (present or [m.user for m in members] or [None])[0]
+
+
 def leave(state: SetState, event: Interactive, ctx: Context) -> Result:
-    """Leave the set: commitments stay the member's; the facilitator role passes on."""
+    """Leave the set: commitments stay the member's; the facilitator role passes on; a meeting
+    that nobody is left in closes with its summary."""
     member = state.member(event.user)
     assert member is not None
     members = {**state.members, event.user.key: replace(member, left_at=ctx.now)}
     state = replace(state, members=members)
-    successor = next((m.user for m in sorted(state.active_members(), key=lambda m: m.joined_at)),
-                     None)
+    heir = successor(state)
     effects: list[Effect] = [CancelPings(set_id=state.set.id, kinds=frozenset({PingKind.CHECKIN}),
                                  user=event.user)]
     lines = [t("leave.posted", who=mention(event.user))]
-    if state.set.facilitator == event.user:
-        state = replace(state, set=replace(state.set, facilitator=successor))
-        if successor is not None:
-            lines.append(t("facilitator.passed", who=mention(successor)))
     meeting = state.running_meeting
+    handed = False
+    if state.set.facilitator == event.user:
+        state = replace(state, set=replace(state.set, facilitator=heir))
+        handed = heir is not None
     if meeting is not None:
         started = meeting.bids[: meeting.presenter_index + 1]
         later = tuple(u for u in meeting.bids[meeting.presenter_index + 1:] if u != event.user)
         meeting = replace(meeting, bids=(*started, *later))
-        if meeting.facilitator == event.user and successor is not None:
-            meeting = replace(meeting, facilitator=successor)
+        if meeting.facilitator == event.user and heir is not None:
+            meeting = replace(meeting, facilitator=heir)
+            handed = True
         state = replace(state, meeting=meeting)
-        effects.append(_card_update(state, ctx))
+    if handed and heir is not None:
+        lines.append(t("facilitator.passed", who=mention(heir)))
     effects.append(Post(where=state.set.home, card=Card(body="\n".join(lines))))
+    if meeting is not None and heir is None:
+        closed = move(state, ctx, Trigger.END, by=None, reason="everyone_left")
+        state = closed.state  # type: ignore[assignment]
+        effects.extend(closed.effects)
+    elif meeting is not None:
+        effects.append(_card_update(state, ctx))
     effects.append(whisper(event, "leave.done", name=quoted(state.set.name, 100)))
     return Result(state, tuple(effects))
 
@@ -115,7 +140,42 @@ def schedule(state: SetState, event: Interactive, command: grammar.Schedule,
     state = replace(state, set=replace(state.set, next_meeting_at=at,
                                        cadence_weeks=command.every_weeks))
     card = Card(body=t("schedule.posted", when=next_meeting_text(state)))
-    return Result(state, (*reminder_pings(state, ctx), Post(where=state.set.home, card=card)))
+    return Result(state, (*reminder_pings(state, ctx), *_rearm_close(state, ctx),
+                          Post(where=state.set.home, card=card)))
+
+
+def _rearm_close(state: SetState, ctx: Context) -> list[Effect]:
+    """A running meeting's self-closing time follows the schedule (1 h before the next one)."""
+    meeting = state.running_meeting
+    if meeting is None:
+        return []
+    return [CancelPings(set_id=state.set.id, kinds=frozenset({PingKind.MEETING_CLOSE}),
+                        meeting_id=meeting.id), close_ping(state, meeting, ctx)]
+
+
+def schedule_off(state: SetState, event: Interactive, command: grammar.ScheduleOff,
+                 ctx: Context) -> Result:
+    """No next meeting and no cadence: reminders stop until a new ``/set schedule``."""
+    if state.set.next_meeting_at is None and not state.set.cadence_weeks:
+        return refuse(state, event, "schedule.nothing")
+    state = replace(state, set=replace(state.set, next_meeting_at=None, cadence_weeks=None))
+    return Result(state, (*reminder_pings(state, ctx), *_rearm_close(state, ctx),
+                          Post(where=state.set.home, card=Card(body=t(
+                              "schedule.off", who=mention(event.user))))))
+
+
+def schedule_skip(state: SetState, event: Interactive, command: grammar.ScheduleSkip,
+                  ctx: Context) -> Result:
+    """Skip the next meeting: the cadence goes on after it, and its reminders move."""
+    skipped = state.set.next_meeting_at
+    if skipped is None:
+        return refuse(state, event, "schedule.nothing")
+    state = skip_next(state, ctx)
+    return Result(state, (*reminder_pings(state, ctx), *_rearm_close(state, ctx),
+                          Post(where=state.set.home, card=Card(body=t(
+                              "schedule.skipped", who=mention(event.user),
+                              when=timeparse.format_when(skipped, state.set.timezone),
+                              next=next_meeting_text(state))))))
 
 
 def set_timezone(state: SetState, event: Interactive, name: str, ctx: Context) -> Result:
@@ -140,18 +200,58 @@ def set_timezone(state: SetState, event: Interactive, name: str, ctx: Context) -
 
 
 def hand_on(state: SetState, event: Interactive, user_id: str, ctx: Context) -> Result:
+    """``/set facilitator <@member>``. The set's facilitator hands the role on for good; the
+    one facilitating this meeting hands it on for the meeting; and while a meeting runs and
+    its facilitator has not said they're here, a member who is here may take it (or give it
+    to another member who is here) for this meeting."""
     target = UserRef(platform=event.user.platform, workspace=event.user.workspace, id=user_id)
     if state.member(target) is None:
         return refuse(state, event, "facilitator.not_member", who=mention(target))
-    state = replace(state, set=replace(state.set, facilitator=target))
     meeting = state.running_meeting
-    effects: list[Effect] = []
-    if meeting is not None:
-        state = replace(state, meeting=replace(meeting, facilitator=target))
-        effects.append(_card_update(state, ctx))
-    effects.append(Post(where=state.set.home, card=Card(body=t(
-        "facilitator.posted", who=mention(target), by=mention(event.user)))))
-    return Result(state, tuple(effects))
+    if event.user == state.set.facilitator:
+        state = replace(state, set=replace(state.set, facilitator=target))
+        effects: list[Effect] = []
+        if meeting is not None:
+            state = replace(state, meeting=replace(meeting, facilitator=target))
+            effects.append(_card_update(state, ctx))
+        effects.append(Post(where=state.set.home, card=Card(body=t(
+            "facilitator.posted", who=mention(target), by=mention(event.user)))))
+        return Result(state, tuple(effects))
+    if meeting is None:
+        return refuse(state, event, "facilitator.only_standing",
+                      who=mention(state.set.facilitator) if state.set.facilitator
+                      else t("word.nobody"))
+    if event.user != meeting.facilitator:
+        if meeting.facilitator in meeting.attendance:
+            return refuse(state, event, "facilitator.is_here",
+                          who=mention(meeting.facilitator))
+        if target != event.user and event.user not in meeting.attendance:
+            return refuse(state, event, "facilitator.say_here_first")
+    if target != event.user and target not in meeting.attendance:
+        return refuse(state, event, "facilitator.target_not_here", who=mention(target))
+    return take_over(state, event, target, ctx)
+
+
+def take_over(state: SetState, event: Interactive, target: UserRef, ctx: Context) -> Result:
+    """``target`` facilitates this meeting (the *Take over* button, or ``/set facilitator``
+    while the facilitator is away); the set's facilitator has it back from the next meeting."""
+    meeting = state.running_meeting
+    if meeting is None:
+        return refuse(state, event, "meeting.none_running")
+    if target == meeting.facilitator:
+        return refuse(state, event, "facilitator.already", who=mention(target))
+    if event.user != meeting.facilitator and meeting.facilitator in meeting.attendance:
+        return refuse(state, event, "facilitator.is_here", who=mention(meeting.facilitator))
+    attendance = meeting.attendance if target in meeting.attendance else (
+        *meeting.attendance, target)
+    state = replace(state, meeting=replace(meeting, facilitator=target, attendance=attendance))
+    standing = state.set.facilitator
+    key = "facilitator.taken" if event.user == target else "facilitator.given"
+    body = t(key, who=mention(target), by=mention(event.user), away=mention(meeting.facilitator))
+    if standing is not None and standing != target:
+        body += " " + t("facilitator.back_next", who=mention(standing))
+    return Result(state, (_card_update(state, ctx),
+                          Post(where=state.set.home, card=Card(body=body))))
 
 
 def set_timebox(state: SetState, event: Interactive, command: grammar.Timebox,
@@ -160,12 +260,17 @@ def set_timebox(state: SetState, event: Interactive, command: grammar.Timebox,
     state = replace(state, set=replace(state.set, timeboxes=boxes))
     effects: list[Effect] = []
     meeting = state.running_meeting
-    if meeting is not None and meeting.stage is command.stage:
-        effects.extend(rearm(state, ctx))
-        effects.append(_card_update(state, ctx))
     key = "timebox.review_posted" if command.stage.value == "review" else "timebox.posted"
     effects.append(Post(where=state.set.home, card=Card(body=t(
         key, stage=command.stage.value, minutes=command.minutes))))
+    if meeting is not None and meeting.stage is command.stage:
+        end = stages.ends_at(state, meeting)
+        if state.set.auto_advance and end is not None and end <= ctx.now:
+            # Shortened below the time already used: the meeting moves on at once.
+            moved = move(state, ctx, Trigger.NEXT, by=None)
+            return Result(moved.state, (*effects, *moved.effects))
+        effects.extend(rearm(state, ctx))
+        effects.append(_card_update(state, ctx))
     return Result(state, tuple(effects))
 
 

@@ -61,6 +61,8 @@ def step(state: SetState | ProgrammeState | None, event: Event, ctx: Context,
                 return schedule.deliver_reminder(state, ping, ctx)
             if ping.kind is PingKind.SCHEDULE_CHECK:
                 return schedule.check_meeting_held(state, ping, ctx)
+            if ping.kind is PingKind.MEETING_CLOSE:
+                return meeting.close_itself(state, ping, ctx)
             if ping.meeting_id is not None and ping.seq is not None:
                 return meeting.timer_fired(state, ping.meeting_id, ping.seq,
                                            ping.kind is PingKind.STAGE_END, ctx)
@@ -144,8 +146,10 @@ def _not_allowed(state: SetState, event: Interactive, verb: str, role: Role) -> 
     running = state.running_meeting
     movers = [mention(u) for u in (who, running.presenter if running else None) if u]
     key = "perm.facilitator" if role is Role.FACILITATOR else "perm.facilitator_or_presenter"
-    return refuse(state, event, key, verb=verb,
-                  who=t("word.or").join(dict.fromkeys(movers)) or t("word.nobody"))
+    text = t(key, verb=verb, who=t("word.or").join(dict.fromkeys(movers)) or t("word.nobody"))
+    if running is not None and running.facilitator not in running.attendance:
+        text += "\n" + t("perm.take_over", who=mention(running.facilitator))
+    return refuse(state, event, "error.wrapper", text=text)
 
 
 SetHandler = Callable[[SetState, CommandIssued, Any, Context], Result]
@@ -164,13 +168,15 @@ SET_HANDLERS: dict[type, SetHandler] = {
     grammar.Join: lambda state, event, _, ctx: setlife.join(state, event, ctx),
     grammar.Leave: lambda state, event, _, ctx: setlife.leave(state, event, ctx),
     grammar.Schedule: setlife.schedule,
+    grammar.ScheduleOff: setlife.schedule_off,
+    grammar.ScheduleSkip: setlife.schedule_skip,
     grammar.Start: lambda state, event, _, ctx: meeting.start(state, event, ctx),
     grammar.Here: lambda state, event, command, ctx: meeting.here(state, event, command.bid,
                                                                   ctx),
     grammar.Next: lambda state, event, _, ctx: meeting.advance(state, event, ctx, seen_seq=None),
     grammar.Status: lambda state, event, _, ctx: setlife.status(state, event, ctx),
     grammar.Report: lambda state, event, command, ctx: meeting.report(
-        state, event, command.outcome, command.account, ctx),
+        state, event, command.outcome, command.account, ctx, command.number),
     grammar.Commit: lambda state, event, command, ctx: meeting.commit(
         state, event, command.action, command.by, ctx),
     grammar.End: lambda state, event, _, ctx: meeting.end(state, event, ctx),
@@ -221,10 +227,12 @@ def _button(state: SetState | None, event: ButtonPressed, ctx: Context) -> Resul
         if state.member(event.user) is not None:
             return refuse(state, event, "join.already", name=state.set.name)
         return setlife.join(state, event, ctx)
-    if verb in ("checkin", "help"):
+    if verb in ("checkin", "help", "uncarry"):
         commitment = state.commitments.get(subject)
         if commitment is None:
             return refuse(state, event, "button.gone")
+        if verb == "uncarry":
+            return meeting.close_commitment(state, event, commitment, ctx)
         if verb == "help":
             return checkins.ask_for_help(state, event, commitment, ctx)
         try:
@@ -244,6 +252,10 @@ def _button(state: SetState | None, event: ButtonPressed, ctx: Context) -> Resul
         return meeting.advance(state, event, ctx, seen_seq=seen)
     if verb in ("here", "bid"):
         return meeting.here(state, event, verb == "bid", ctx)
+    if verb == "unbid":
+        return meeting.withdraw_bid(state, event, ctx)
+    if verb == "takeover":
+        return setlife.take_over(state, event, event.user, ctx)
     if verb in ("present", "commit", "report", "insight"):
         return meeting.open_form(state, event, verb, ctx)
     return refuse(state, event, "button.gone")
@@ -255,6 +267,9 @@ def _form(state: SetState | None, event: FormSubmitted, ctx: Context) -> Result:
     except ValueError:
         return Result(state)
     if state is None or state.running_meeting is None or state.running_meeting.id != subject:
+        if (verb == "commit" and state is not None and state.meeting is not None
+                and state.meeting.id == subject):
+            return refuse(state, event, "commit.form_after_end")
         return refuse(state, event, "button.meeting_over")
     if state.member(event.user) is None:
         return refuse(state, event, "set.not_member", name=state.set.name)
@@ -270,7 +285,7 @@ def _form(state: SetState | None, event: FormSubmitted, ctx: Context) -> Result:
             by = timeparse.parse_day(values["by"]) if values.get("by") else None
         except timeparse.TimeFormatError as error:
             return _usage_error(state, event, ParseError("commit", error.key, **error.params))
-        return meeting.commit(state, event, values["action"], by, ctx)
+        return meeting.commit(state, event, values["action"], by, ctx, from_form=True)
     if verb == "report":
         try:
             outcome = Outcome(values.get("outcome", ""))
@@ -278,7 +293,12 @@ def _form(state: SetState | None, event: FormSubmitted, ctx: Context) -> Result:
             return _usage_error(state, event, ParseError("report", "error.bad_outcome"))
         if not values.get("account"):
             return _usage_error(state, event, ParseError("report", "error.missing_account"))
-        return meeting.report(state, event, outcome, values["account"], ctx)
+        number = None
+        if values.get("number"):
+            number = timeparse.ascii_number(values["number"].split()[0].rstrip("."))
+            if number is None:
+                return _usage_error(state, event, ParseError("report", "error.bad_number"))
+        return meeting.report(state, event, outcome, values["account"], ctx, number)
     return Result(state)
 
 

@@ -169,7 +169,8 @@ TABLE: tuple[Verb, ...] = (
          Where.SET | Where.PROGRAMME, options=(_text("name"),)),
     Verb("join", grammar.no_args(grammar.Join), (grammar.Join,), Role.ANYONE),
     Verb("leave", grammar.no_args(grammar.Leave), (grammar.Leave,), Role.MEMBER),
-    Verb("schedule", grammar.parse_schedule, (grammar.Schedule,), Role.MEMBER, options=(
+    Verb("schedule", grammar.parse_schedule,
+         (grammar.Schedule, grammar.ScheduleOff, grammar.ScheduleSkip), Role.MEMBER, options=(
         _text("when"),
         Option("every", OptionKind.NUMBER, required=False, word="every", suffix="w", low=1,
                high=26),
@@ -182,7 +183,8 @@ TABLE: tuple[Verb, ...] = (
     Verb("status", grammar.no_args(grammar.Status), (grammar.Status,), Role.MEMBER,
          _MEMBER_OR_DM),
     Verb("report", grammar.parse_report, (grammar.Report,), Role.MEMBER, options=(
-        _choice("outcome", "done", "partly", "not"), _text("account"))),
+        _choice("outcome", "done", "partly", "not"), _text("account"),
+        Option("number", OptionKind.NUMBER, required=False, low=1, high=99, leading=True))),
     Verb("commit", grammar.parse_commit, (grammar.Commit,), Role.MEMBER, options=(
         _text("action"), _text("by", required=False, word="by"))),
     Verb("end", grammar.no_args(grammar.End), (grammar.End,), Role.FACILITATOR),
@@ -196,7 +198,9 @@ TABLE: tuple[Verb, ...] = (
              Option("minutes", OptionKind.NUMBER, low=1, high=180)),
          variants=(Typed(("autoadvance",), ("timebox", "auto"),
                          (_choice("setting", "on", "off"),)),)),
-    Verb("facilitator", grammar.parse_facilitator, (grammar.Facilitator,), Role.FACILITATOR,
+    # The handler decides who may: the facilitator hands on; while a meeting runs and the
+    # facilitator has not said they're here, a member who is here takes the role for it.
+    Verb("facilitator", grammar.parse_facilitator, (grammar.Facilitator,), Role.MEMBER,
          options=(Option("member", OptionKind.MEMBER),)),
     Verb("progress", grammar.parse_progress, (grammar.ProgressAnswer,), Role.MEMBER,
          _MEMBER_OR_DM, options=(_choice("answer", "on-track", "stuck", "done", "snooze"),
@@ -345,12 +349,15 @@ BUTTONS: tuple[Button, ...] = (
     Button("next", Target.MEETING),
     Button("here", Target.MEETING),
     Button("bid", Target.MEETING),
+    Button("unbid", Target.MEETING),
+    Button("takeover", Target.MEETING),
     Button("present", Target.MEETING, opens_form=True),
     Button("commit", Target.MEETING, opens_form=True),
     Button("report", Target.MEETING, opens_form=True),
     Button("insight", Target.MEETING, opens_form=True),
     Button("checkin", Target.COMMITMENT),
     Button("help", Target.COMMITMENT),
+    Button("uncarry", Target.COMMITMENT),
     Button("share", Target.CHANNEL),
     Button("unshare", Target.CHANNEL),
 )

@@ -118,9 +118,14 @@ def stage_buttons(meeting: Meeting) -> tuple[Button, ...]:
         return ()
     buttons = [Button(label=t("button.next"), style=ButtonStyle.PRIMARY,
                       action=action_id("next", meeting.id, str(meeting.seq)))]
+    away = meeting.facilitator not in meeting.attendance
+    if away:  # the facilitator hasn't said they're here: a member who is may take over
+        buttons.append(Button(label=t("button.takeover"),
+                              action=action_id("takeover", meeting.id)))
     if meeting.stage in (Stage.OPENING, Stage.REVIEW):
         buttons.append(Button(label=t("button.here"), action=action_id("here", meeting.id)))
-        buttons.append(Button(label=t("button.bid"), action=action_id("bid", meeting.id)))
+        if not (away and meeting.stage is Stage.REVIEW):  # five buttons at most
+            buttons.append(Button(label=t("button.bid"), action=action_id("bid", meeting.id)))
     if meeting.stage is Stage.REVIEW:
         buttons.append(Button(label=t("button.report"), action=action_id("report", meeting.id)))
         buttons.append(Button(label=t("button.insight"),
@@ -136,18 +141,18 @@ def review_fields(state: SetState, meeting: Meeting) -> list[CardField]:
     """Per member reporting back: their commitments with the check-in answers given since."""
     fields = []
     for user in meeting.reviewees:
-        owed = [c for c in state.commitments.values()
-                if c.owner == user and c.meeting_id != meeting.id
-                and (c.open or c.reviewed_meeting_id == meeting.id)]
         lines = []
-        for commitment in sorted(owed, key=lambda c: c.due_at):
-            lines.append(commitment_line(state, commitment, with_owner=False))
+        for number, commitment in enumerate(numbered(state, user), start=1):
+            if commitment.meeting_id == meeting.id:
+                continue
+            lines.append(t("actions.numbered", number=number,
+                           line=commitment_line(state, commitment, with_owner=False)))
             answers = checkin_history(state, commitment)
             if answers:
                 lines.append("  " + answers)
-            if commitment.outcome is not None:
-                lines.append("  " + t("review.reported", outcome=t(
-                    f"outcome.{commitment.outcome.value}")))
+            if commitment.outcome is not None and commitment.reviewed_meeting_id == meeting.id:
+                key = "review.reported_carried" if commitment.carried_at else "review.reported"
+                lines.append("  " + t(key, outcome=t(f"outcome.{commitment.outcome.value}")))
         fields.append(CardField(name=escape(state.name_of(user)), value="\n".join(lines)))
     return fields
 
@@ -219,9 +224,11 @@ def summary_text(state: SetState, meeting: Meeting) -> str:
     if reviewed:
         lines.append(t("summary.reviews"))
         for c in sorted(reviewed, key=lambda c: (c.owner.key, c.due_at)):
+            outcome = t(f"outcome.{c.outcome.value}") if c.outcome else ""
+            if c.carried_at is not None:
+                outcome = t("summary.carried", outcome=outcome)
             lines.append(t("summary.review_line", who=mention(c.owner),
-                           text=quoted(c.text, 300),
-                           outcome=t(f"outcome.{c.outcome.value}") if c.outcome else ""))
+                           text=quoted(c.text, 300), outcome=outcome))
     insights = [e for e in state.entries if e.kind is EntryKind.INSIGHT]
     if insights:
         lines.append(t("summary.insights"))
@@ -350,8 +357,13 @@ def insight_form(meeting: Meeting) -> Form:
     ))
 
 
-def report_form(meeting: Meeting) -> Form:
+def report_form(meeting: Meeting, numbers: tuple[str, ...] = (), hint: str = "") -> Form:
+    """Report back; with several commitments owed, it first asks which (``numbers`` as on the
+    review card, ``hint`` naming them)."""
+    which = (FormField(name="number", label=t("form.report.number"), kind=FieldKind.CHOICE,
+                       choices=numbers, hint=hint),) if len(numbers) > 1 else ()
     return Form(id=action_id("report", meeting.id), title=t("form.report.title"), fields=(
+        *which,
         FormField(name="outcome", label=t("form.report.outcome"), kind=FieldKind.CHOICE,
                   choices=("done", "partly", "not")),
         FormField(name="account", label=t("form.report.account"), kind=FieldKind.LONG),

@@ -72,7 +72,7 @@ def test_unknown_verbs_and_bad_arguments_get_the_usage_line() -> None:
         "I don't know the command “dance”.\nType `/set help` for the list of commands."]
     assert whispers(h.cmd("alice", "schedule next tuesday")) == [
         "Give the date and time as YYYY-MM-DD HH:MM, e.g. 2026-12-01 14:00.\n"
-        "Usage: `/set schedule &lt;YYYY-MM-DD HH:MM&gt; [every &lt;N&gt;w]`"]
+        "Usage: `/set schedule &lt;YYYY-MM-DD HH:MM&gt; [every &lt;N&gt;w] | off | skip`"]
     assert whispers(h.cmd("alice", "checkins 7 days"))[0].startswith("Give offsets like 7d,-2d")
     assert whispers(h.cmd("alice", "timezone Narnia/Cair"))[0].startswith(
         "Give a time zone as Area/City, e.g. Europe/London")
