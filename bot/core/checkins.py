@@ -165,13 +165,17 @@ def answer(state: SetState, event: Interactive, commitment: Commitment, progress
 
 def ask_for_help(state: SetState, event: Interactive, commitment: Commitment,
                  ctx: Context) -> Result:
-    """Post the member's request for help to their set's own channel (never elsewhere)."""
+    """Post the member's request for help to their set's own channel (never elsewhere), once
+    per stuck answer: a second press says it was already posted."""
     if commitment.owner != event.user:
         return refuse(state, event, "checkin.not_yours")
     stuck = [a for a in state.checkins
-             if a.commitment_id == commitment.id and a.answer is Progress.STUCK and a.note]
-    note = t("help_request.note", note=quoted(stuck[-1].note, 1000)) if stuck else ""
-    if stuck:  # asking the set for help shares the note: the review may show it now
+             if a.commitment_id == commitment.id and a.answer is Progress.STUCK]
+    if stuck and stuck[-1].shared:
+        return refuse(state, event, "help_request.already", name=quoted(state.set.name, 100))
+    note = t("help_request.note", note=quoted(stuck[-1].note, 1000)) if (
+        stuck and stuck[-1].note) else ""
+    if stuck:  # asking the set for help shares the answer and its note: the review shows it
         shared = stuck[-1].id
         state = replace(state, checkins=tuple(replace(a, shared=True) if a.id == shared else a
                                               for a in state.checkins))

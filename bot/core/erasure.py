@@ -6,7 +6,7 @@ the database file; the outboxes edit the bot's own messages that carried the mem
 
 Messages the bot posts with a member's words carry a slot the core can name again at erasure
 from what it loads: ``said:<entry>`` (a presentation form or an insight echoed),
-``commit:<commitment>``, ``report:<meeting>:<member>``, ``help:<commitment>:<answer>``,
+``commit:<commitment>``, ``report:<meeting>:<member>:<commitment>``, ``help:<commitment>:<answer>``,
 ``summary:<meeting>`` and, in the programme's channel, ``share:<share>``. Erasure sends an
 edit-only ``Update`` for each (a slot never posted is left alone).
 """

@@ -476,6 +476,8 @@ ENGLISH: dict[str, str] = {
     "help_request.body": "{who} is stuck on: {text}{note}\nAny open questions or offers of help "
                          "are welcome.",
     "help_request.note": "\nWhat's in the way: {note}",
+    "help_request.already": "You've already asked {name} for help with this; it's in the "
+                            "set's channel.",
     "help_request.sent": "I've asked {name} for help in its channel.",
     "reminder.day": "Reminder: {name} meets tomorrow, {when}.",
     "reminder.hour": "Reminder: {name} meets in an hour, {when}.",

@@ -389,3 +389,21 @@ def test_a_snooze_replaces_the_next_check_in() -> None:
     assert cancel.due_until == made.created_at + timedelta(days=7)  # the next one, replaced
     (again,) = pings(effects, PingKind.CHECKIN)
     assert again.due_at == h.now + timedelta(days=1)
+
+
+def test_ask_my_set_for_help_posts_once_per_stuck_answer() -> None:
+    h = CoreHarness(now=NOW)
+    h.set_up("alice", "bob")
+    h.meeting_to("commitment")
+    h.cmd("bob", "commit Write to the board")
+    h.cmd("alice", "end")
+    (made,) = h.state.commitments.values()
+    h.press("bob", action_id("checkin", made.id, "stuck"), where=dm("bob"))
+    help_button = action_id("help", made.id)
+    assert any("is stuck on" in p for p in posts(h.press("bob", help_button, where=dm("bob"))))
+    effects = h.press("bob", help_button, where=dm("bob"))  # a double press
+    assert not posts(effects)
+    assert "already asked" in whispers(effects)[0]
+    h.advance(days=3)
+    h.cmd("bob", "progress stuck still no reply", where=dm("bob"))  # stuck again: may ask again
+    assert any("still no reply" in p for p in posts(h.press("bob", help_button, where=dm("bob"))))
