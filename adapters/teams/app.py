@@ -115,8 +115,8 @@ class TeamsInbound:
             return
         user = inbound.user_ref(activity)
         if str(activity.get("action") or "").startswith("remove"):
-            await self.references.mark_unreachable(user, "app removed")
-            return
+            log.info("Teams member %s removed the app from their personal scope", user.id)
+            return  # whether they can still be reached shows on the next message to them
         await self.see(activity)
         if await self.references.unreachable(user):
             await self.references.clear_unreachable(user)

@@ -11,9 +11,8 @@ chats, dialogs.
   a tenant without the preview would show them to the whole channel, so they are not used.
 - A **direct message** (check-in, export) opens the member's personal chat from the reference
   stored when the bot first saw them (``POST {serviceUrl}v3/conversations``). A member who
-  removed the app cannot be reached (403): the ping is not lost (the core keeps it), the member
-  is marked unreachable, and the adapter says so in the log and to the member's set channel's
-  facilitator through the core the next time (see ``TeamsOutbox.unreachable``).
+  removed the app cannot be reached (403): the card is held (and delivered when they add the
+  app again), and the engine is handed ``MemberUnreachable``, so the core tells the facilitator.
 - 429 and 5xx are retried after their ``Retry-After`` by the SDK client's middleware
   (``sdk.RetryAfter``); what still fails is logged and counted.
 """
@@ -30,6 +29,7 @@ from adapters.teams import render
 from adapters.teams.inbound import PLATFORM, Reference, Turn
 from bot.core.cards import Card
 from bot.core.effects import DirectMessage, OpenForm, Post, Update, Whisper
+from bot.core.events import MemberUnreachable
 from bot.core.refs import ChannelRef, UserRef
 from bot.observability import count_platform_error
 from bot.outbox import Outbox, carries, split_text
@@ -103,9 +103,13 @@ class References:
                 found[user_id] = ref.name
         return found
 
-    async def mark_unreachable(self, user: UserRef, reason: str) -> None:
-        await self.host.set_adapter_state(PLATFORM, f"unreachable:{user.workspace}:{user.id}",
-                                          reason)
+    async def mark_unreachable(self, user: UserRef, reason: str) -> bool:
+        """Remember that ``user`` cannot be reached; ``True`` when they could be until now."""
+        key = f"unreachable:{user.workspace}:{user.id}"
+        if await self.host.adapter_state(PLATFORM, key) is not None:
+            return False
+        await self.host.set_adapter_state(PLATFORM, key, reason)
+        return True
 
     async def clear_unreachable(self, user: UserRef) -> None:
         await self.host.set_adapter_state(PLATFORM, f"unreachable:{user.workspace}:{user.id}",
@@ -314,8 +318,19 @@ class TeamsOutbox(Outbox):
             log.warning("Teams member %s cannot be reached (the app was removed or blocked): "
                         "%s; the message is held until they add the app again", user.id,
                         error.response.text[:200])
-            await self.references.mark_unreachable(user, "app removed")
             await self.references.hold(user, rendered.payload())
+            if await self.references.mark_unreachable(user, "app removed"):
+                await self._report_unreachable(user, where)
+
+    async def _report_unreachable(self, user: UserRef, where: ChannelRef) -> None:
+        """Hand the engine the fact (it tells the member's facilitator), once a day at most."""
+        day = self.host.clock.now().date().isoformat()
+        event = MemberUnreachable(where=where, user=user,
+                                  event_id=f"unreachable:{user.workspace}:{user.id}:{day}")
+        try:
+            await self.host.engine.handle(event)
+        except Exception:  # noqa: BLE001 - telling the facilitator must not stop this send
+            log.exception("could not report Teams member %s as unreachable", user.id)
 
     async def deliver_held(self, user: UserRef) -> int:
         """Send what was held for a member who could not be reached, oldest first."""

@@ -83,7 +83,18 @@ class StageTimerFired:
     final: bool
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MemberUnreachable:
+    """The platform refused a direct message to ``user`` (they removed or blocked the bot):
+    their set's facilitator is told. ``where`` is the member's direct conversation; the adapter
+    sends this once when the member becomes unreachable (``event_id`` drops a repeat)."""
+
+    where: ChannelRef
+    user: UserRef
+    event_id: str = ""
+
+
 Event = (
     CommandIssued | TextPosted | ButtonPressed | FormSubmitted | PingDue | PingMissed
-    | StageTimerFired
+    | StageTimerFired | MemberUnreachable
 )

@@ -206,6 +206,8 @@ ENGLISH: dict[str, str] = {
                       "with the Take over button or `/set facilitator <@member>`.",
     "perm.facilitator_or_presenter": "Only the facilitator or the presenter ({who}) can use "
                                      "`/set {verb}`.",
+    "member.unreachable": "I can no longer send {who} direct messages (they may have removed or "
+    "blocked me), so their check-ins for {name} are not reaching them. Could you let them know?",
     "button.gone": "That button no longer applies.",
     "button.meeting_over": "That meeting is over, so its buttons no longer work.",
     # Buttons

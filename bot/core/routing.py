@@ -13,6 +13,7 @@ from bot.core.events import (
     CommandIssued,
     Event,
     FormSubmitted,
+    MemberUnreachable,
     PingDue,
     PingMissed,
     StageTimerFired,
@@ -94,6 +95,8 @@ def route(event: Event, command: Parsed | None = None) -> Route:
             return BySet(event.ping.set_id)
         case StageTimerFired():
             return ByMeeting(event.meeting_id)
+        case MemberUnreachable():
+            return ByUser(event.user)  # the set whose check-in reached them last
     raise TypeError(f"unknown event type: {type(event).__name__}")
 
 

@@ -10,12 +10,14 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.core import checkins, grammar, meeting, programme, schedule, setlife, timeparse
-from bot.core.cards import parse_action_id
+from bot.core.cards import Card, parse_action_id
+from bot.core.effects import DirectMessage
 from bot.core.events import (
     ButtonPressed,
     CommandIssued,
     Event,
     FormSubmitted,
+    MemberUnreachable,
     PingDue,
     PingMissed,
     StageTimerFired,
@@ -73,9 +75,23 @@ def step(state: SetState | ProgrammeState | None, event: Event, ctx: Context,
             return Result(state)
         case StageTimerFired() if state is not None:
             return meeting.timer_fired(state, event.meeting_id, event.seq, event.final, ctx)
+        case MemberUnreachable():
+            return _unreachable(state, event)
         case PingDue() | PingMissed() | StageTimerFired():
             return Result(state)  # the set is gone: nothing to do
     raise TypeError(f"unknown event type: {type(event).__name__}")
+
+
+def _unreachable(state: SetState | None, event: MemberUnreachable) -> Result:
+    """A member the bot can no longer send direct messages to: their check-ins cannot reach
+    them, so the facilitator is told privately (unless the facilitator is that member)."""
+    if state is None or event.user.key not in state.members:
+        return Result(state)
+    told = facilitator(state)
+    if told is None or told == event.user:
+        return Result(state)
+    return Result(state, (DirectMessage(user=told, card=Card(body=t(
+        "member.unreachable", who=mention(event.user), name=quoted(state.set.name, 100)))),))
 
 
 def _usage_error(state: SetState | None, event: Interactive, error: ParseError) -> Result:

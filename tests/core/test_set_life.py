@@ -216,3 +216,20 @@ def test_auto_advance_can_be_turned_on_so_time_up_moves_on() -> None:
     assert h.state.meeting.stage is Stage.QUESTIONING
     assert whispers(h.cmd("alice", "timebox auto maybe"))[0].startswith(
         "I don't understand “maybe”.")
+
+
+def test_a_member_the_bot_cannot_reach_is_reported_to_the_facilitator_only() -> None:
+    from bot.core.events import MemberUnreachable
+
+    h = CoreHarness()
+    h.set_up("alice", "bob")
+    before = h.state
+    effects = h.send(MemberUnreachable(where=dm("bob"), user=user("bob")))
+    assert h.state == before
+    assert [(type(e), e.user) for e in effects] == [(DirectMessage, user("alice"))]
+    (told,) = effects
+    assert told.card.body == (  # type: ignore[union-attr]
+        "I can no longer send <@bob> direct messages (they may have removed or blocked me), so "
+        "their check-ins for Test set are not reaching them. Could you let them know?")
+    assert h.send(MemberUnreachable(where=dm("alice"), user=user("alice"))) == ()
+    assert h.send(MemberUnreachable(where=dm("mallory"), user=user("mallory"))) == ()

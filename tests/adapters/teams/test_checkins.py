@@ -78,6 +78,10 @@ async def test_a_member_who_removed_the_app_is_not_reached_in_the_channel(world:
     assert len(world.channel()) == before  # nothing private leaked into the channel
     assert await world.host.adapter_state("teams", f"unreachable:{world.fake.tenant_id}:"
                                           f"{BOB.aad}") == "app removed"
+    told = [m for m in world.fake.personal_chat(ALICE.id)
+            if "can no longer send" in activity_text(m)]
+    assert len(told) == 1  # the facilitator, privately, once
+    assert "Bob Baker" in activity_text(told[0])
 
     # Bob adds the app again: the held check-in reaches him, once.
     world.fake.uninstalled.discard(BOB.id)
