@@ -6,15 +6,15 @@ Run it from the repository root (nothing leaves 127.0.0.1)::
     python benchmarks/teams_inbound.py                       # 20 clients, 3 rounds of 1000
     python benchmarks/teams_inbound.py --clients 50 --requests 2000 --no-slack
 
-The fake Bot Connector (``tests/fakes/teams_connector.py``) runs here, in a thread; our bot
-runs in a child process (``start_teams`` on the runtime's web server, a real SQLite file, the
-real Teams SDK checking every token). A set of eight members with a running meeting is made,
-then concurrent clients post correctly signed activities — ``@Revans set status``, ``here``/
-``here bid``/``next``, and channel talk — and the HTTP round trip is measured as Teams sees it.
-Unlike Slack's ack, Teams' answer comes after the work (the engine decides and the replies are
-sent to the fake's service URL before the response), so it is the whole turn. Then
-``benchmarks/slack_ack.py`` runs one round for Slack's ack p99 on the same machine. Numbers are
-printed, never asserted; run it on a quiet machine.
+The fake Bot Connector (``tests/fakes/teams_connector.py``) runs in a child process of its
+own, the load in this one, and our bot in a third (``start_teams`` on the runtime's web server,
+a real SQLite file, the real Teams SDK checking every token). A set of eight members with a
+running meeting is made, then concurrent clients post correctly signed activities
+(``@Revans set status``, ``here``/``here bid``/``next``, and channel talk) and the HTTP round
+trip is measured as Teams sees it. Unlike Slack's ack, Teams' answer comes after the work: the
+engine decides and commits, and the replies are sent to the fake's service URL, before the
+response. Then ``benchmarks/slack_ack.py`` runs one round for Slack's ack p99 on the same
+machine. Numbers are printed, never asserted; run it on a quiet machine.
 """
 
 from __future__ import annotations
@@ -52,6 +52,33 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def serve_fake(info_file: str) -> None:
+    """The fake in a process of its own; its port and signing key go to ``info_file``."""
+    import json
+
+    from cryptography.hazmat.primitives import serialization
+
+    fake = TeamsConnectorFake().start()
+    pem = fake.key.private_bytes(serialization.Encoding.PEM,
+                                 serialization.PrivateFormat.PKCS8,
+                                 serialization.NoEncryption()).decode()
+    Path(info_file).write_text(json.dumps({"port": fake.port, "key": pem}))
+    import threading
+
+    threading.Event().wait()
+
+
+def remote_fake(info_file: Path) -> TeamsConnectorFake:
+    """A stand-in for the fake in the other process: same key and port, used to sign."""
+    import json
+
+    from cryptography.hazmat.primitives import serialization
+
+    info = json.loads(info_file.read_text())
+    key = serialization.load_pem_private_key(info["key"].encode(), password=None)
+    return TeamsConnectorFake(key=key, port=int(info["port"]))  # type: ignore[arg-type]
 
 
 async def serve_ours(port: int, database: str, app_id: str, password: str, tenant: str,
@@ -146,11 +173,19 @@ async def wait_up(url: str, timeout: float = 30.0) -> None:
 
 
 async def measure(args: argparse.Namespace) -> float:
-    fake = TeamsConnectorFake().start()
-    make = ActivityFactory(fake)
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    me = [sys.executable, str(Path(__file__).resolve())]
     with tempfile.TemporaryDirectory(prefix="revans-bench-") as folder:
+        info = Path(folder) / "fake.json"
+        fake_process = subprocess.Popen([*me, "--serve-fake", str(info)], env=env)
+        deadline = time.monotonic() + 30
+        while not info.exists() or not info.read_text():
+            if time.monotonic() > deadline:
+                raise TimeoutError("the fake Bot Connector did not start")
+            await asyncio.sleep(0.05)
+        fake = remote_fake(info)
+        make = ActivityFactory(fake)
         child = subprocess.Popen(
             [sys.executable, str(Path(__file__).resolve()), "--serve-ours", str(port),
              str(Path(folder) / "t.db"), fake.app_id, fake.app_password, fake.tenant_id,
@@ -174,13 +209,12 @@ async def measure(args: argparse.Namespace) -> float:
                 p99s.append(summary(f"Teams round {round_number + 1} (answered)", latencies,
                                     time.perf_counter() - started))
             print(f"Teams: median p99 of signed activities answered = "
-                  f"{statistics.median(p99s):.1f} ms ({len(fake.calls)} calls to the fake "
-                  f"service URL)")
+                  f"{statistics.median(p99s):.1f} ms")
             return statistics.median(p99s)
         finally:
-            child.terminate()
-            child.wait(timeout=10)
-            fake.stop()
+            for process in (child, fake_process):
+                process.terminate()
+                process.wait(timeout=10)
 
 
 def slack_figure(args: argparse.Namespace) -> None:
@@ -202,7 +236,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-slack", action="store_true", help="skip Slack's ack figure")
     parser.add_argument("--serve-ours", nargs=6)
+    parser.add_argument("--serve-fake")
     args = parser.parse_args()
+    if args.serve_fake:
+        serve_fake(args.serve_fake)
+        return
     if args.serve_ours:
         port, database, app_id, password, tenant, base_url = args.serve_ours
         try:

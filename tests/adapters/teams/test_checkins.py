@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.scheduler import move_clock
 from storage.models import CheckinRow
-from tests.adapters.teams.conftest import ALICE, BOB, CAROL, TeamsWorld, personal
+from tests.adapters.teams.conftest import ALICE, BOB, CAROL, CHANNEL, TeamsWorld, personal
 from tests.adapters.teams.test_meeting import stage_card, to_presentation
 from tests.fakes.teams_connector import activity_text, find
 
@@ -100,3 +100,16 @@ async def test_a_whisper_in_a_channel_goes_to_the_personal_chat(world: TeamsWorl
     refusal = world.fake.personal_chat(CAROL.id)[-1]
     assert "facilitator" in activity_text(refusal) or "presenter" in activity_text(refusal)
     assert stage_card(world)
+
+
+async def test_members_added_to_the_team_are_remembered_for_check_ins(world: TeamsWorld
+                                                                      ) -> None:
+    from tests.fakes.teams_connector import Member
+
+    dave = Member("29:1dave-teams-id", "Dave Dale", aad="dddddddd-0000-4000-8000-000000000004")
+    status, _ = await world.post(world.make.members_added(CHANNEL, [dave], by=ALICE,
+                                                         bot_added=True))
+    assert status == 200
+    stored = await world.host.adapter_state("teams", f"user:{world.fake.tenant_id}:{dave.aad}")
+    assert stored is not None and dave.id in stored and world.fake.service_url in stored
+    assert world.fake.calls == []  # nothing said in the channel for it
