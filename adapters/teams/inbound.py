@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from adapters.teams.render import ACTION_KEY, FORM_KEY
@@ -68,7 +68,6 @@ class Turn:
     conversation_id: str           # as Teams gave it (with ``;messageid=`` in a channel)
     reply_to_id: str = ""          # the bot's card an invoke came from
     answer: Any = None             # the invoke response body, set once by the outbox
-    notes: list[str] = field(default_factory=list)
 
     @property
     def is_invoke(self) -> bool:

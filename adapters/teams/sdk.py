@@ -31,6 +31,7 @@ import importlib
 import logging
 import os
 import random
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -59,8 +60,7 @@ class TeamsStartError(RuntimeError):
 def sdk_modules() -> ModuleType:
     """``microsoft_teams.apps``, imported without loading ``.env`` into the process."""
     with _import_lock:
-        loaded = importlib.sys.modules.get("microsoft_teams.apps.app")  # type: ignore[attr-defined]
-        if loaded is not None:
+        if "microsoft_teams.apps.app" in sys.modules:
             return importlib.import_module("microsoft_teams.apps")
         before = os.environ.get("PYTHON_DOTENV_DISABLED")
         os.environ["PYTHON_DOTENV_DISABLED"] = "1"
