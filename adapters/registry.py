@@ -11,6 +11,7 @@ MODULES = (
     "adapters.slack",
     "adapters.discord",
     "adapters.teams",
+    "adapters.matrix",
 )
 
 

@@ -52,7 +52,8 @@ def _offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def _clean_settings_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Tests never see a developer's tokens or .env: each runs in its own folder."""
     for name in list(os.environ):
-        if name.startswith(("SLACK_", "DISCORD_", "TEAMS_")) or name in ("DATABASE_URL", "PORT"):
+        if name.startswith(("SLACK_", "DISCORD_", "TEAMS_", "MATRIX_")) or name in (
+                "DATABASE_URL", "PORT"):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 

@@ -218,7 +218,9 @@ TEXT_LIMIT = 40_000  # stored whole up to this (Slack cuts there); longer is ref
 TIMEBOX_STAGES = (
     Stage.REVIEW, Stage.PRESENTATION, Stage.QUESTIONING, Stage.COMMITMENT, Stage.CLOSING,
 )
-_MENTION = re.compile(r"^<@!?([A-Za-z0-9_.-]+)(?:\|[^>]*)?>$|^@([A-Za-z0-9_.-]+)$")
+# ``<@U1>``, ``<@!123>``, a federated id ``<@@bob:example.org>``, or ``@bob`` (console).
+_MENTION = re.compile(r"^<@!?([A-Za-z0-9_.-]+|@[^\s<>|:]+:[^\s<>|]+)(?:\|[^>]*)?>$"
+                      r"|^@([A-Za-z0-9_.-]+)$")
 _EVERY = re.compile(r"^every\s+(\d{1,3})\s*w(?:eeks?)?$", re.IGNORECASE | re.ASCII)
 _BY = re.compile(r"\s+by\s+", re.IGNORECASE)
 _OUTCOME_WORDS = {
@@ -232,7 +234,7 @@ _PROGRESS_WORDS = {
 
 
 def parse_mention(token: str) -> str | None:
-    """The user id in ``<@U1|bob>``, ``<@U1>``, ``<@!123>`` (Discord) or ``@bob`` (console)."""
+    """The user id in ``<@U1|bob>``, ``<@U1>``, ``<@!123>``, ``<@@bob:example.org>`` or ``@bob``."""
     match = _MENTION.match(token.strip())
     if match is None:
         return None

@@ -566,6 +566,21 @@ ENGLISH: dict[str, str] = {
                                 "messages from apps are allowed in this workspace.",
     "platform.slack.rate_limited": "Slack asked me to slow down, so my answer didn't get "
                                    "through. Please try again in a minute.",
+    "platform.matrix.keys": "React to press: {keys}",
+    "platform.matrix.key": "{emoji} {label}",
+    "platform.matrix.key_separator": " · ",
+    "platform.matrix.form_ask": "{user} {title}: answer with one reply in this thread.",
+    "platform.matrix.form_lines": "Start each part on its own line with its name:",
+    "platform.matrix.form_optional": "(optional)",
+    "platform.matrix.form_choices": "one of {choices}",
+    "platform.matrix.dm_unencrypted": "This direct chat is not end-to-end encrypted: I can't "
+                                      "read encrypted messages yet. Your check-ins and private "
+                                      "answers come here.",
+    "platform.matrix.room_encrypted": "This room is end-to-end encrypted, and I can't read "
+                                      "encrypted messages yet, so I don't see commands or what "
+                                      "is said here. A set needs a room without encryption (a "
+                                      "room's encryption cannot be turned off, so make a new "
+                                      "room for the set and invite me there).",
     # Forms
     "form.present.title": "Present a problem",
     "form.present.question": "Your question",
