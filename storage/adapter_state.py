@@ -10,20 +10,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.models import AdapterStateRow
+from storage.sql import for_session, per_dialect
 
 _TABLE = AdapterStateRow.__table__
-_PUT = {
-    dialect: (lambda statement: statement.on_conflict_do_update(
-        index_elements=["platform", "key"],
-        set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
-    ))(insert_for(_TABLE))
-    for dialect, insert_for in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
-}
+_PUT = per_dialect(lambda insert: (lambda statement: statement.on_conflict_do_update(
+    index_elements=["platform", "key"],
+    set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+))(insert(_TABLE)))
 
 
 def get_value(session: Session, platform: str, key: str) -> str | None:
@@ -38,7 +34,7 @@ def put_value(session: Session, platform: str, key: str, value: str | None,
         session.execute(delete(AdapterStateRow).where(AdapterStateRow.platform == platform,
                                                       AdapterStateRow.key == key))
         return
-    statement = _PUT[session.get_bind().dialect.name]  # an upsert: two processes may race
+    statement = for_session(_PUT, session)  # an upsert: two processes may race
     session.execute(statement, {"platform": platform, "key": key, "value": value,
                                 "updated_at": now})
 

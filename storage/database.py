@@ -163,10 +163,6 @@ def _set_wal(cursor: sqlite3.Cursor) -> None:
             time.sleep(0.05)
 
 
-def create_database(url: str) -> Database:
-    return Database(url)
-
-
 def alembic_config(connection: Connection | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

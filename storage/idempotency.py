@@ -7,19 +7,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import bindparam, delete
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.models import MessageSlotRow, SeenEventRow
+from storage.sql import for_session, per_dialect
 
-_SEEN = {
-    dialect: insert_for(SeenEventRow.__table__)
-    .values(key=bindparam("event_key"), seen_at=bindparam("seen_at"))
-    .on_conflict_do_nothing(index_elements=["key"])
-    .returning(SeenEventRow.__table__.c.key)
-    for dialect, insert_for in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
-}
+_SEEN = per_dialect(lambda insert: insert(SeenEventRow.__table__)
+                    .values(key=bindparam("event_key"), seen_at=bindparam("seen_at"))
+                    .on_conflict_do_nothing(index_elements=["key"])
+                    .returning(SeenEventRow.__table__.c.key))
 
 
 def remember_event(session: Session, key: str, now: datetime) -> bool:
@@ -28,7 +24,7 @@ def remember_event(session: Session, key: str, now: datetime) -> bool:
     One ``INSERT … ON CONFLICT DO NOTHING RETURNING`` (SQLite and PostgreSQL alike): the
     unique key decides, even between processes; a row comes back only if it was new.
     """
-    statement = _SEEN[session.get_bind().dialect.name]
+    statement = for_session(_SEEN, session)
     inserted = session.execute(statement, {"event_key": key, "seen_at": now}).first()
     return inserted is not None
 

@@ -96,15 +96,7 @@ class ConsoleApp:
             return True
         clock = _CLOCK.match(stripped)
         if clock is not None:
-            if clock.group(1):
-                delta = clock_step(clock.group(1))
-                if delta is None:
-                    self.write("  (console) Move the clock on with /clock +<number><unit>, "
-                               "units s m h d w, up to ten years: e.g. /clock +7d.")
-                    return True
-                await self.advance(delta)
-            self.write(f"⏱  {timeparse.format_when(self.clock.now(), 'UTC')}")
-            await self.delivery.run_due()
+            await self._clock_command(clock.group(1))
             return True
         if stripped.startswith("/"):
             self.write("Unknown console command. /help lists them.")
@@ -124,6 +116,18 @@ class ConsoleApp:
             await self.engine.handle(event)
         await self.delivery.run_due()
         return True
+
+    async def _clock_command(self, step: str | None) -> None:
+        """``/clock`` shows the time; ``/clock +7d`` moves it on first."""
+        if step:
+            delta = clock_step(step)
+            if delta is None:
+                self.write("  (console) Move the clock on with /clock +<number><unit>, "
+                           "units s m h d w, up to ten years: e.g. /clock +7d.")
+                return
+            await self.advance(delta)
+        self.write(f"⏱  {timeparse.format_when(self.clock.now(), 'UTC')}")
+        await self.delivery.run_due()
 
     async def advance(self, delta: timedelta) -> None:
         """Move the clock on; each due ping fires at its own time on the way."""

@@ -243,11 +243,6 @@ async def start_discord(settings: DiscordSettings, runtime: Host, *,
     Raises ``DiscordStartError`` naming the setting when Discord refuses the token or cannot
     be reached.
     """
-    try:
-        settings.guild_ids  # noqa: B018 - parsed here so a typo is a clear error, not a crash
-    except ValueError:
-        raise DiscordStartError(f"DISCORD_GUILD_IDS must be server IDs separated by commas, "
-                                f"not {settings.discord_guild_ids!r}") from None
     apply_test_seam(settings)
     adapter = DiscordAdapter(settings, runtime, guild_ready_timeout=guild_ready_timeout,
                              defer_after=defer_after)

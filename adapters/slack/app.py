@@ -244,17 +244,26 @@ def build_app(client: AsyncWebClient, runtime: Host, outbox: SlackOutbox,
                    process_before_response=True,
                    request_verification_enabled=signing_secret is not None,
                    logger=bolt_log)
-    engine = runtime.engine
+    handle = _handler(runtime, work)
+    _listen_to_interactions(app, handle, team)
+    _listen_to_events(app, handle, work, client, runtime, team)
+    return app
+
+
+Handle = Callable[[Event | None, Interaction | None], None]
+
+
+def _handler(runtime: Host, work: BackgroundWork) -> Handle:
+    """Queue the engine's work for an event and its reply context in its channel's lane
+    (after the ack); a button that opens a form runs at once (its trigger_id expires)."""
 
     def handle(event: Event | None, reply: Interaction | None) -> None:
-        """Queue the engine's work for ``event`` and its reply context in its channel's lane
-        (after the ack)."""
         if event is None:
             return
 
         async def run_event() -> None:
             try:
-                await engine.handle(event, reply)
+                await runtime.engine.handle(event, reply)
             except Exception:
                 log.exception("could not handle %s from Slack", type(event).__name__)
 
@@ -263,6 +272,12 @@ def build_app(client: AsyncWebClient, runtime: Host, outbox: SlackOutbox,
             work.spawn_now(run_event(), name)
         else:
             work.spawn(run_event(), name, event.where.key)
+
+    return handle
+
+
+def _listen_to_interactions(app: AsyncApp, handle: Handle, team: str) -> None:
+    """Commands, buttons and forms: ack, then the event with its Interaction."""
 
     @app.command(inbound.COMMAND)
     async def on_command(ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
@@ -288,6 +303,11 @@ def build_app(client: AsyncWebClient, runtime: Host, outbox: SlackOutbox,
     async def on_form_closed(ack: Callable[..., Awaitable[None]]) -> None:
         await ack()
 
+
+def _listen_to_events(app: AsyncApp, handle: Handle, work: BackgroundWork,
+                      client: AsyncWebClient, runtime: Host, team: str) -> None:
+    """Events API: channel messages, the Home tab, and the subscriptions we only ack."""
+
     @app.event("message")
     async def on_message(body: dict[str, Any]) -> None:
         handle(inbound.message_event(body, team), None)
@@ -306,8 +326,6 @@ def build_app(client: AsyncWebClient, runtime: Host, outbox: SlackOutbox,
     @app.event("member_joined_channel")
     async def on_member_joined() -> None:
         """Subscribed for later use (welcoming); nothing to do yet."""
-
-    return app
 
 
 def _opens_form(action: str) -> bool:
