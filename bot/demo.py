@@ -59,15 +59,19 @@ carol (dm)> /press Done
 bob (dm)> /press On track
 /clock +23h
 #
-# Meeting two: the review shows each commitment with the check-ins since.
-alice> /set start
-bob> /set here
+# Meeting two: Alice, the facilitator, is away today. Bob starts the meeting and Carol, who is
+# here, takes over for it (Alice facilitates again from the next meeting).
+bob> /set start
 carol> /set here
-alice> /set next
+carol> /press Take over
+carol> /set next
+#
+# The review shows each commitment, numbered, with the check-ins since. Carol's partly done
+# commitment is carried forward to the next meeting with its check-ins.
 bob> /set report done The team want fortnightly reflective sessions; we start in January.
 carol> /set report partly Reached two of three; both said the first week made them stay.
-alice> /press Record an insight
-alice> /form insight=Ask the people it is about before deciding for them.
-alice> /set status
-alice> /set end
+carol> /press Record an insight
+carol> /form insight=Ask the people it is about before deciding for them.
+carol> /set status
+carol> /set end
 """

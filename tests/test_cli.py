@@ -24,7 +24,8 @@ def test_demo_plays_a_whole_cycle(tmp_path: Path) -> None:
     out = result.stdout
     for expected in ("Meeting summary", "[DM to bob] bot:", "A request for help",
                      "Meeting 2 of Practice Educators North — review",
-                     "@carol reported back: partly done", "Reminder: Practice Educators North"):
+                     "@carol reported back: partly done", "Reminder: Practice Educators North",
+                     "@carol is facilitating this meeting: @alice hasn't said they're here"):
         assert expected in out
     assert "Traceback" not in result.stderr
     assert not list(tmp_path.iterdir()), "the demo uses a temporary database"

@@ -18,6 +18,7 @@ ENGLISH: dict[str, str] = {
     # Usage lines, one per verb
     "usage.line": "Usage: `{usage}`",
     "usage.see_help": "Type `/set help` for the list of commands.",
+    "usage.did_you_mean": "Did you mean `{usage}`?",
     "usage.create": "/set create <name>",
     "usage.join": "/set join",
     "usage.leave": "/set leave",

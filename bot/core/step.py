@@ -7,6 +7,7 @@ set's state, calls ``step``, saves the new state and hands the effects out.
 from __future__ import annotations
 
 from collections.abc import Callable
+from difflib import get_close_matches
 from typing import Any
 
 from bot.core import checkins, grammar, meeting, programme, schedule, setlife, timeparse
@@ -29,7 +30,7 @@ from bot.core.model import Context, Outcome, PingKind, ProgrammeState, Progress,
 from bot.core.permissions import Role, facilitator, holds
 from bot.core.refs import mention
 from bot.core.result import Interactive, Result, refuse
-from bot.core.verbs import COORDINATOR_COMMANDS, Parsed, Where, read, usable
+from bot.core.verbs import COMMAND_NAMES, COORDINATOR_COMMANDS, Parsed, Where, read, usable
 from bot.core.views import quoted
 
 
@@ -96,7 +97,12 @@ def _unreachable(state: SetState | None, event: MemberUnreachable) -> Result:
 
 def _usage_error(state: SetState | None, event: Interactive, error: ParseError) -> Result:
     text = t(error.key, **error.params)
-    if error.verb is not None:
+    typed = str(error.params.get("word", ""))
+    close = get_close_matches(typed.lower(), COMMAND_NAMES, n=1, cutoff=0.75) if (
+        error.key == "error.unknown_verb" and typed) else []
+    if close:  # a typo: name the command they most likely meant
+        text += "\n" + t("usage.did_you_mean", usage=t(f"usage.{close[0]}"))
+    elif error.verb is not None:
         text += "\n" + t("usage.line", usage=t(f"usage.{error.verb}"))
     else:
         text += "\n" + t("usage.see_help")

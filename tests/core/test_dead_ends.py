@@ -407,3 +407,13 @@ def test_ask_my_set_for_help_posts_once_per_stuck_answer() -> None:
     h.advance(days=3)
     h.cmd("bob", "progress stuck still no reply", where=dm("bob"))  # stuck again: may ask again
     assert any("still no reply" in p for p in posts(h.press("bob", help_button, where=dm("bob"))))
+
+
+def test_a_typo_in_a_verb_suggests_the_command_meant() -> None:
+    h = CoreHarness(now=NOW)
+    h.set_up("alice")
+    (said,) = whispers(h.cmd("alice", "shedule 2026-12-01 10:00"))
+    assert said.startswith("I don't know the command “shedule”.")
+    assert "Did you mean `/set schedule" in said
+    (said,) = whispers(h.cmd("alice", "xyzzy"))
+    assert "Type `/set help`" in said
