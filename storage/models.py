@@ -66,6 +66,7 @@ class SetRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     programme_id: Mapped[str | None] = mapped_column(String(32), index=True)
     joined_programme_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ProgrammeRow(Base):

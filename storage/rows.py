@@ -101,6 +101,7 @@ def set_values(s: ActionSet) -> dict[str, object]:
         auto_advance=s.auto_advance, next_meeting_at=s.next_meeting_at,
         cadence_weeks=s.cadence_weeks, meetings_held=s.meetings_held, created_at=s.created_at,
         programme_id=s.programme_id, joined_programme_at=s.joined_programme_at,
+        unreachable_since=s.unreachable_since,
     )
 
 

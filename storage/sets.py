@@ -94,7 +94,7 @@ def load(session: Session, set_id: str, *, with_history: bool = False,
         checkins_paused=row.checkins_paused, auto_advance=row.auto_advance,
         next_meeting_at=row.next_meeting_at, cadence_weeks=row.cadence_weeks,
         meetings_held=row.meetings_held, programme_id=row.programme_id,
-        joined_programme_at=row.joined_programme_at,
+        joined_programme_at=row.joined_programme_at, unreachable_since=row.unreachable_since,
     )
     members, profiles = {}, {}
     for m in session.execute(_MEMBERS, {"set_id": set_id}):

@@ -150,6 +150,8 @@ class MatrixService:
         log.info("joined %s (invited by %s)", room_id, invite.get("sender"))
         if (invite.get("content") or {}).get("is_direct") and invite.get("sender"):
             await self.directory.add(str(invite["sender"]), room_id)
+        else:
+            await self.inbound.rejoined(room_id)
 
     async def _gap(self, room_id: str, prev_batch: str, since: str) -> list[JSON]:
         """Events between the last sync and a limited timeline, oldest first."""
@@ -169,12 +171,15 @@ class MatrixService:
         return list(reversed(found))
 
     async def _left(self, room_id: str, data: JSON) -> None:
+        """Kicked or banned: the set whose home this room is becomes unreachable."""
         for event in (data.get("timeline") or {}).get("events", []):
             if (event.get("type") == "m.room.member" and event.get("state_key") == self.user_id
                     and event.get("sender") != self.user_id):
                 membership = (event.get("content") or {}).get("membership")
-                log.error("removed from room %s by %s (%s): the set there can no longer be "
-                          "reached on Matrix", room_id, event.get("sender"), membership)
+                log.error("removed from room %s by %s (%s): the set there cannot be reached "
+                          "until the bot is invited back", room_id, event.get("sender"),
+                          membership)
+                await self.inbound.removed(room_id, event)
 
 
 async def start_matrix(settings: MatrixSettings, host: Host) -> MatrixService:

@@ -27,7 +27,15 @@ from mautrix.errors import MatrixRequestError
 from adapters.matrix import render, words
 from adapters.matrix.api import JSON, PLATFORM, MatrixApi
 from adapters.matrix.directory import DirectRooms
-from bot.core.events import ButtonPressed, CommandIssued, Event, FormSubmitted, TextPosted
+from bot.core.events import (
+    ButtonPressed,
+    CommandIssued,
+    Event,
+    FormSubmitted,
+    HomeLost,
+    HomeRegained,
+    TextPosted,
+)
 from bot.core.refs import ChannelRef, UserRef
 
 if TYPE_CHECKING:
@@ -230,6 +238,16 @@ class Inbound:
                 return None  # they replied since the last question: this is talk
         return None
 
+    async def removed(self, room_id: str, event: JSON) -> None:
+        """The bot was kicked or banned from ``room_id`` (a set's home, perhaps)."""
+        sender = str(event.get("sender") or "")
+        await self._handle(HomeLost(where=room_ref(room_id), by=user_ref(sender) if sender
+                                    else None, event_id=str(event.get("event_id") or "")), None)
+
+    async def rejoined(self, room_id: str) -> None:
+        """The bot joined a room it was invited to: back home, if it had been removed."""
+        await self._handle(HomeRegained(where=room_ref(room_id)), None)
+
     async def encrypted_room(self, room_id: str) -> None:
         """Say once, ever, that the bot cannot read an encrypted room."""
         key = f"encrypted-notice:{room_id}"
@@ -254,7 +272,7 @@ class Inbound:
             self._names[user_id] = name or user_id
         return self._names[user_id]
 
-    async def _handle(self, event: Event, reply: Reply) -> None:
+    async def _handle(self, event: Event, reply: Reply | None) -> None:
         try:
             await self.host.engine.handle(event, reply)
         except Exception:  # noqa: BLE001 - one bad event must not stop the sync loop

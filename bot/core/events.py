@@ -94,7 +94,26 @@ class MemberUnreachable:
     event_id: str = ""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HomeLost:
+    """The bot was removed from a set's home channel (kicked, banned, the channel gone): the set
+    is marked unreachable, its pings are held, and its facilitator is told by DM. ``by`` is who
+    removed it, when the platform says."""
+
+    where: ChannelRef
+    by: UserRef | None = None
+    event_id: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HomeRegained:
+    """The bot is in a set's home channel again after it was removed: held pings resume."""
+
+    where: ChannelRef
+    event_id: str = ""
+
+
 Event = (
     CommandIssued | TextPosted | ButtonPressed | FormSubmitted | PingDue | PingMissed
-    | StageTimerFired | MemberUnreachable
+    | StageTimerFired | MemberUnreachable | HomeLost | HomeRegained
 )

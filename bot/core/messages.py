@@ -209,6 +209,10 @@ ENGLISH: dict[str, str] = {
                                      "`/set {verb}`.",
     "member.unreachable": "I can no longer send {who} direct messages (they may have removed or "
     "blocked me), so their check-ins for {name} are not reaching them. Could you let them know?",
+    "home.lost": "I was removed from the home channel of {name}{by}, so I can't post its cards, "
+    "reminders or check-ins. I'm holding them until someone adds me back to that channel.",
+    "home.lost.by": " (by {who})",
+    "home.regained": "I'm back in the home of {name}: its reminders and check-ins go out again.",
     "button.gone": "That button no longer applies.",
     "button.meeting_over": "That meeting is over, so its buttons no longer work.",
     # Buttons

@@ -112,6 +112,7 @@ class ActionSet:
     meetings_held: int = 0
     programme_id: str | None = None
     joined_programme_at: datetime | None = None
+    unreachable_since: datetime | None = None  # the bot was removed from ``home`` then
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

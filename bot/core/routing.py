@@ -13,6 +13,8 @@ from bot.core.events import (
     CommandIssued,
     Event,
     FormSubmitted,
+    HomeLost,
+    HomeRegained,
     MemberUnreachable,
     PingDue,
     PingMissed,
@@ -97,6 +99,8 @@ def route(event: Event, command: Parsed | None = None) -> Route:
             return ByMeeting(event.meeting_id)
         case MemberUnreachable():
             return ByUser(event.user)  # the set whose check-in reached them last
+        case HomeLost() | HomeRegained():
+            return ByChannel(event.where)
     raise TypeError(f"unknown event type: {type(event).__name__}")
 
 

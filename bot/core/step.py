@@ -10,7 +10,7 @@ from collections.abc import Callable
 from difflib import get_close_matches
 from typing import Any
 
-from bot.core import checkins, grammar, meeting, programme, schedule, setlife, timeparse
+from bot.core import checkins, grammar, meeting, programme, reach, schedule, setlife, timeparse
 from bot.core.cards import Card, parse_action_id
 from bot.core.effects import DirectMessage
 from bot.core.events import (
@@ -18,6 +18,8 @@ from bot.core.events import (
     CommandIssued,
     Event,
     FormSubmitted,
+    HomeLost,
+    HomeRegained,
     MemberUnreachable,
     PingDue,
     PingMissed,
@@ -57,6 +59,8 @@ def step(state: SetState | ProgrammeState | None, event: Event, ctx: Context,
             return _button(state, event, ctx)
         case FormSubmitted():
             return _form(state, event, ctx)
+        case PingDue(ping=ping) if state is not None and state.set.unreachable_since:
+            return reach.hold_ping(state, ping, ctx)
         case PingDue(ping=ping) if state is not None:
             if ping.kind is PingKind.CHECKIN:
                 return checkins.deliver_checkin(state, ping, ctx)
@@ -78,6 +82,10 @@ def step(state: SetState | ProgrammeState | None, event: Event, ctx: Context,
             return meeting.timer_fired(state, event.meeting_id, event.seq, event.final, ctx)
         case MemberUnreachable():
             return _unreachable(state, event)
+        case HomeLost():
+            return reach.home_lost(state, event, ctx)
+        case HomeRegained():
+            return reach.home_regained(state, event, ctx)
         case PingDue() | PingMissed() | StageTimerFired():
             return Result(state)  # the set is gone: nothing to do
     raise TypeError(f"unknown event type: {type(event).__name__}")

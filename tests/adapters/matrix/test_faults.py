@@ -189,3 +189,45 @@ async def test_rate_limited_sends_are_retried_after_the_servers_wait(world: Worl
     assert _limited() > before, "Synapse did answer 429, and the bot waited and retried"
     texts = [m.body for m in bot_messages(await w.alice.messages(w.room), w.bot_id)]
     assert len([t for t in texts if "joined the set" in t]) == 2, "each sent once"
+
+
+async def test_a_kicked_bot_marks_the_set_unreachable_holds_pings_and_tells_the_facilitator(
+        world: World) -> None:
+    w = world
+    await _set(w)
+    await w.alice.command(w.room, "start")
+    await w.card(text="opening")
+    await w.bob.command(w.room, "here bid")
+    await w.settle()
+    w.clock.advance(timedelta(minutes=1))
+    await w.alice.command(w.room, "next")
+    await w.card(text="presentation")
+    w.clock.advance(timedelta(minutes=1))
+    await w.alice.command(w.room, "next")
+    w.clock.advance(timedelta(minutes=1))
+    await w.alice.command(w.room, "next")
+    await w.card(text="commitment")
+    await w.bob.command(w.room, "commit Call the team by 2026-11-20")
+    await w.alice.command(w.room, "end")
+    await w.alice.wait_text(w.room, "Meeting summary", sender=w.bot_id)
+
+    await w.alice.kick(w.room, w.bot_id)
+    alice_dm = await w.dm_room(w.alice)
+    told = await w.alice.wait_text(alice_dm, "I was removed from the home channel of Leaders",
+                                   sender=w.bot_id)
+    assert w.alice.user_id in told.body, "says who removed it"
+
+    # A check-in falls due while the set is unreachable: held, not sent, not lost.
+    assert w.runtime is not None
+    w.clock.advance(timedelta(days=7))
+    await w.runtime.delivery.run_due()
+    await w.settle(w.alice, alice_dm)
+    bob_dm = await w.dm_room(w.bob)  # opened when he joined
+    assert not [m for m in await w.bob.messages(bob_dm) if "Check-in" in m.body]
+
+    # Invited back: the set says so, and the held check-in goes out within the hour.
+    await w.alice.invite(w.room, w.bot_id)
+    await w.alice.wait_text(w.room, "I'm back in the home of Leaders", sender=w.bot_id)
+    w.clock.advance(timedelta(hours=1))
+    await w.runtime.delivery.run_due()
+    await w.card(w.bob, bob_dm, text="Check-in from Leaders")
