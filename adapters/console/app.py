@@ -15,21 +15,10 @@ from datetime import UTC, datetime, timedelta
 from adapters.console.inbound import PLATFORM, ConsoleError, to_event
 from adapters.console.outbox import ConsoleOutbox
 from bot.core import timeparse
+from bot.core.messages import plain
 from bot.engine import Engine
 from bot.scheduler import PingDelivery, move_clock
 
-CONSOLE_HELP = """\
-Console commands:
-  alice> /set help             type as any member in the set's channel (#set)
-  alice> I wonder what ...     write in the channel as alice
-  alice (dm)> /set progress    write in alice's DM with the bot
-  alice #other> /set ...       write in another channel
-  alice> /press 3              press button [3] as alice
-  alice (dm)> /press Done      press the newest button labelled "Done" in alice's DM
-  alice> /form a=... | b=...   fill in the form the bot opened for alice
-  /clock +2h                   move the clock on (s, m, h, d, w) so that due pings fire
-  /clock                       show the clock
-  /help, /quit"""
 _CLOCK = re.compile(r"^/clock(?:\s+(\S.*))?$")
 _CLOCK_STEP = re.compile(r"^\+?(\d{1,9})\s*([smhdw])$", re.ASCII)
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -92,7 +81,7 @@ class ConsoleApp:
         if stripped in ("/quit", "/exit"):
             return False
         if stripped == "/help":
-            self.write(CONSOLE_HELP)
+            self.write(plain("console.help"))
             return True
         clock = _CLOCK.match(stripped)
         if clock is not None:

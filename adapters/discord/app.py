@@ -17,7 +17,7 @@ import yarl
 from discord import app_commands
 
 from adapters.discord import words
-from adapters.discord.commands import build_group, normalise
+from adapters.discord.commands import CatalogueTranslator, build_group, normalise, payloads
 from adapters.discord.inbound import DEFER_AFTER, PLATFORM, Inbound
 from adapters.discord.outbox import DiscordOutbox
 from adapters.discord.render import ActionButton
@@ -155,6 +155,7 @@ class DiscordAdapter:
         """Put the ``/set`` group in each configured guild (instant) or globally (up to an
         hour to appear); do nothing where Discord already has exactly these commands."""
         tree = self.client.tree
+        await tree.set_translator(CatalogueTranslator())
         guild_ids = self.settings.guild_ids
         group = build_group(self.inbound.command, in_dms=not guild_ids)
         scopes: list[discord.Object | None] = (
@@ -169,7 +170,7 @@ class DiscordAdapter:
         for scope in scopes:
             name = f"guild {scope.id}" if scope is not None else "global"
             try:
-                local = [c.to_dict(tree) for c in tree.get_commands(guild=scope)]
+                local = await payloads(tree, scope)
                 remote = await self._registered(app_id, scope)
                 if remote is not None and normalise(local) == normalise(remote):
                     log.info("Discord: /set commands unchanged (%s)", name)

@@ -2,20 +2,23 @@
 
 Each typed command of the table becomes a subcommand (``("programme", "join")`` in a subgroup)
 whose typed options are joined back into the core's grammar text, so the core parses one
-grammar on every platform. Descriptions come from the message catalogue. A new verb is a new
-entry in the verb table, not a row here.
+grammar on every platform. A new verb is a new entry in the verb table, not a row here.
+
+Descriptions and choice labels are ``locale_str`` values: English from the message catalogue,
+keyed by message id, and ``CatalogueTranslator`` gives Discord each other language the
+catalogue has (``tree.set_translator``).
 """
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Literal
+from typing import Any
 
 import discord
 from discord import app_commands
 
-from bot.core.messages import plain
+from bot.core.messages import CATALOGUES, DEFAULT_LANGUAGE, plain
 from bot.core.verbs import TABLE, Option, Typed
 from bot.core.verbs import OptionKind as Kind
 
@@ -60,9 +63,7 @@ def _annotation(option: Option) -> Any:
             base = app_commands.Range[int, option.low or 0, option.high or 10_000]
         case Kind.FLAG:
             base = bool
-        case Kind.CHOICE:
-            base = Literal.__getitem__(option.choices)
-        case _:
+        case _:  # TEXT, and CHOICE whose choices are set apart (they carry labels)
             base = str
     return base if option.required else base | None
 
@@ -82,12 +83,44 @@ def _command(verb: Typed, handler: Handler) -> app_commands.Command:
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     callback.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]
         o.name: _describe(verb.option_description_id(o)) for o in verb.options}
+    callback.__discord_app_commands_param_choices__ = {  # type: ignore[attr-defined]
+        o.name: [app_commands.Choice(name=_describe(verb.choice_label_id(o, choice)),
+                                     value=choice) for choice in o.choices]
+        for o in verb.options if o.kind is Kind.CHOICE}
     return app_commands.Command(name=verb.path[-1], description=_describe(verb.description_id),
                                 callback=callback)
 
 
-def _describe(message_id: str) -> str:
-    return plain(message_id)[:DESCRIPTION_LIMIT]
+def _describe(message_id: str) -> app_commands.locale_str:
+    """Catalogue text for Discord, translated by ``CatalogueTranslator`` at sync."""
+    return app_commands.locale_str(plain(message_id)[:DESCRIPTION_LIMIT], key=message_id)
+
+
+def _language(locale: discord.Locale) -> str:
+    return locale.value.split("-")[0].lower()
+
+
+class CatalogueTranslator(app_commands.Translator):
+    """Discord's descriptions and choice labels in each language the catalogue has (English
+    is the text itself, so it is never a translation)."""
+
+    async def translate(self, string: app_commands.locale_str, locale: discord.Locale,
+                        context: app_commands.TranslationContextTypes) -> str | None:
+        key = string.extras.get("key")
+        language = _language(locale)
+        if key is None or language == DEFAULT_LANGUAGE or key not in CATALOGUES.get(language, {}):
+            return None
+        return plain(key, language=language)[:DESCRIPTION_LIMIT]
+
+
+async def payloads(tree: app_commands.CommandTree, guild: discord.abc.Snowflake | None
+                   ) -> list[dict[str, Any]]:
+    """The commands as ``tree.sync`` sends them (translated when the tree has a translator)."""
+    commands = tree.get_commands(guild=guild)
+    if tree.translator is None:
+        return [command.to_dict(tree) for command in commands]
+    return [await command.get_translated_payload(tree, tree.translator)
+            for command in commands]
 
 
 def build_group(handler: Handler, verbs: tuple[Typed, ...] = VERBS, *,
@@ -120,8 +153,10 @@ def _normal_option(data: Mapping[str, Any]) -> dict[str, Any]:
         "type": data.get("type"),
         "name": data.get("name"),
         "description": data.get("description", ""),
+        "description_localizations": data.get("description_localizations") or {},
         "required": bool(data.get("required", False)),
-        "choices": [(c.get("name"), c.get("value")) for c in data.get("choices") or []],
+        "choices": [(c.get("name"), c.get("value"), c.get("name_localizations") or {})
+                    for c in data.get("choices") or []],
         "min_value": data.get("min_value"),
         "max_value": data.get("max_value"),
         "options": [_normal_option(o) for o in data.get("options") or []],
@@ -137,6 +172,7 @@ def normalise(commands: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
             "name": data.get("name"),
             "type": data.get("type", 1),
             "description": data.get("description", ""),
+            "description_localizations": data.get("description_localizations") or {},
             "options": [_normal_option(o) for o in data.get("options") or []],
             "contexts": sorted(contexts) if contexts else None,
         })

@@ -7,8 +7,10 @@ Text is in the core's markup (see ``refs.escape``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+
+from bot.core.messages import t
 
 ELLIPSIS = "…"
 TITLE_LIMIT = 150          # Slack header block
@@ -76,10 +78,6 @@ class Card:
         return "\n".join(parts)
 
 
-def text_card(text: str) -> Card:
-    return Card(body=text)
-
-
 class FieldKind(StrEnum):
     SHORT = "short"
     LONG = "long"
@@ -94,7 +92,13 @@ class FormField:
     kind: FieldKind = FieldKind.SHORT
     required: bool = True
     choices: tuple[str, ...] = ()
+    choice_labels: tuple[str, ...] = ()  # what a member sees for each choice, if not the word
     hint: str = ""
+
+    def labelled_choices(self) -> tuple[tuple[str, str], ...]:
+        """``(value, label)`` for each choice: the value is what the form sends back."""
+        labels = self.choice_labels or self.choices
+        return tuple(zip(self.choices, labels, strict=True))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -104,7 +108,7 @@ class Form:
     id: str
     title: str
     fields: tuple[FormField, ...]
-    submit: str = "Submit"
+    submit: str = field(default_factory=lambda: t("form.submit"))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "title", clip(self.title, FORM_TITLE_LIMIT))

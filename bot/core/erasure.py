@@ -17,12 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from bot.core.cards import Card
-from bot.core.messages import t
+from bot.core.messages import plain, t
 from bot.core.model import CheckinAnswer, Commitment, Entry, EntryKind, Progress, SetState, Share
 from bot.core.refs import UserRef, escape
 from bot.core.views import quoted
 
-ERASED = "[erased at the member's request]"
+ERASED = plain("word.erased")  # stored in place of their words; shown escaped like them
 ERASED_ORG = "erased:"  # an organisation name erased, still counted
 # Every length the views clip a member's text to (``views.quoted(text, limit)``).
 RENDER_LIMITS = (100, 200, 300, 500, 1000, 3000, 4000)

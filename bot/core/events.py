@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.core.model import Ping, Stage
+from bot.core.model import Ping
 from bot.core.refs import ChannelRef, UserRef
 
 
@@ -74,16 +74,6 @@ class PingMissed:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class StageTimerFired:
-    """A stage's time box warning (``final=False``) or end; stale when ``seq`` has moved on."""
-
-    meeting_id: str
-    stage: Stage
-    seq: int
-    final: bool
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class MemberUnreachable:
     """The platform refused a direct message to ``user`` (they removed or blocked the bot):
     their set's facilitator is told. ``where`` is the member's direct conversation; the adapter
@@ -115,5 +105,5 @@ class HomeRegained:
 
 Event = (
     CommandIssued | TextPosted | ButtonPressed | FormSubmitted | PingDue | PingMissed
-    | StageTimerFired | MemberUnreachable | HomeLost | HomeRegained
+    | MemberUnreachable | HomeLost | HomeRegained
 )

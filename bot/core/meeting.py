@@ -41,6 +41,7 @@ from bot.core.views import (
     quoted,
     report_form,
     stage_card,
+    stage_name,
     summary_text,
 )
 
@@ -60,7 +61,7 @@ _BID_WORDS = re.compile(r"\b(?:like time|want time|need time|bid)\b")
 def start(state: SetState, event: Interactive, ctx: Context) -> Result:
     running = state.running_meeting
     if running is not None:
-        return refuse(state, event, "meeting.already_running", stage=running.stage.value)
+        return refuse(state, event, "meeting.already_running", stage=stage_name(running.stage))
     standing = state.set.facilitator
     if standing is None or state.member(standing) is None:
         standing = event.user
@@ -165,11 +166,11 @@ def advance(state: SetState, event: Interactive, ctx: Context, *, seen_seq: int 
     if meeting is None:
         return refuse(state, event, "meeting.none_running")
     if seen_seq is not None and seen_seq != meeting.seq:
-        return refuse(state, event, "meeting.moved_on", stage=meeting.stage.value)
+        return refuse(state, event, "meeting.moved_on", stage=stage_name(meeting.stage))
     if (seen_seq is None and meeting.last_advance_at is not None
             and meeting.last_advance_by != event.user
             and ctx.now - meeting.last_advance_at < SAME_INTENT):
-        return refuse(state, event, "meeting.moved_on", stage=meeting.stage.value)
+        return refuse(state, event, "meeting.moved_on", stage=stage_name(meeting.stage))
     return move(state, ctx, Trigger.NEXT, by=event.user)
 
 
@@ -483,7 +484,7 @@ def timer_fired(state: SetState, meeting_id: str, seq: int, final: bool, ctx: Co
     meeting = state.running_meeting
     if meeting is None or meeting.id != meeting_id or meeting.seq != seq:
         return Result(state)
-    stage = meeting.stage.value
+    stage = stage_name(meeting.stage)
     if not final:
         text = t("timer.warning", stage=stage)
         if meeting.stage is Stage.QUESTIONING:
@@ -526,10 +527,9 @@ def wrong_stage(state: SetState, event: Interactive, verb: str, ctx: Context) ->
     """Say which stage the meeting is in, and who may do what now."""
     meeting = state.running_meeting
     if meeting is None:
-        return refuse(state, event, "stage.wrong_no_meeting", verb=verb,
-                      needed=t(f"stage.needed.{verb}"))
+        return refuse(state, event, "stage.wrong_no_meeting", needed=t(f"stage.needed.{verb}"))
     movers = [mention(u) for u in (facilitator(state), meeting.presenter) if u is not None]
     return Result(state, (Whisper(where=event.where, user=event.user, card=Card(body=t(
-        "stage.wrong", verb=verb, stage=meeting.stage.value, needed=t(f"stage.needed.{verb}"),
+        "stage.wrong", stage=stage_name(meeting.stage), needed=t(f"stage.needed.{verb}"),
         now=t(f"stage.{meeting.stage.value}.what"), movers=t("word.or").join(dict.fromkeys(
             movers))))),))

@@ -1,20 +1,55 @@
 """The message catalogue: every word the bot says, keyed by message id.
 
 Templates are plain text; ``t`` escapes them into the core's markup and then fills in the
-parameters, which are markup already (mentions, escaped user text). A second language is a
-second table with the same keys.
+parameters, which are markup already (mentions, escaped user text). A message whose words
+depend on a number is a ``Plural`` with a form per plural category (gettext's ``ngettext``);
+``t`` picks the form for ``count`` by the language's rule and also offers ``{count}``.
+
+A second language is a second table with the same keys in ``CATALOGUES`` and its plural rule
+in ``PLURAL_RULES``; ``t(..., language="sv")`` reads it, falling back to English for a key it
+lacks. Typed-command descriptions (``command.*``) are plain text for ``plain``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from bot.core.refs import escape
 
-ENGLISH: dict[str, str] = {
+DEFAULT_LANGUAGE = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Plural:
+    """A message in plural forms: ``one`` for a count of one, ``other`` for the rest (the CLDR
+    categories English and Swedish use; a language with more adds fields)."""
+
+    one: str
+    other: str
+
+    def form(self, category: str) -> str:
+        return self.one if category == "one" else self.other
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.one, self.other)
+
+
+Entry = str | Plural
+
+ENGLISH: dict[str, Entry] = {
     # Words
     "word.nobody": "nobody",
     "word.none_yet": "none yet",
     "word.not_recorded": "(not recorded)",
     "word.or": " or ",
+    "word.erased": "[erased at the member's request]",
+    # Durations (time left, offsets)
+    "duration.days": Plural(one="{count} d", other="{count} d"),
+    "duration.hours": Plural(one="{count} h", other="{count} h"),
+    "duration.hours_minutes": "{hours} h {minutes} min",
+    "duration.minutes": Plural(one="{count} min", other="{count} min"),
     # Usage lines, one per verb
     "usage.line": "Usage: `{usage}`",
     "usage.see_help": "Type `/set help` for the list of commands.",
@@ -115,6 +150,9 @@ ENGLISH: dict[str, str] = {
     "command.report": "Report back on one of your commitments, during the review",
     "command.report.number": "Which commitment, as numbered on the review card",
     "command.report.outcome": "How it went",
+    "command.report.outcome.done": "done",
+    "command.report.outcome.partly": "partly",
+    "command.report.outcome.not": "not",
     "command.report.account": "What happened, and what you learned",
     "command.commit": "Commit to an action, when presenting",
     "command.commit.action": "The action you will take",
@@ -127,13 +165,24 @@ ENGLISH: dict[str, str] = {
                                 "date), or pause, or resume",
     "command.timebox": "Change a stage's time box (facilitator)",
     "command.timebox.stage": "The stage",
+    "command.timebox.stage.review": "review",
+    "command.timebox.stage.presentation": "presentation",
+    "command.timebox.stage.questioning": "questioning",
+    "command.timebox.stage.commitment": "commitment",
+    "command.timebox.stage.closing": "closing",
     "command.timebox.minutes": "Minutes, 1 to 180",
     "command.autoadvance": "Move on by itself when a stage's time is up (facilitator)",
     "command.autoadvance.setting": "on or off",
     "command.facilitator": "Hand the facilitator role on, or take it when the facilitator is away",
+    "command.autoadvance.setting.on": "on",
+    "command.autoadvance.setting.off": "off",
     "command.facilitator.member": "The member who takes over",
     "command.progress": "Answer a check-in: on track, stuck, done or snooze",
     "command.progress.answer": "How it is going",
+    "command.progress.answer.on-track": "on-track",
+    "command.progress.answer.stuck": "stuck",
+    "command.progress.answer.done": "done",
+    "command.progress.answer.snooze": "snooze",
     "command.progress.note": "A few words (optional)",
     "command.quiet": "Your quiet hours (no check-ins then), or off",
     "command.quiet.hours": "HH:MM-HH:MM [Area/City], e.g. 20:00-08:00 Europe/Paris, or off",
@@ -276,7 +325,8 @@ ENGLISH: dict[str, str] = {
     "schedule.off": "{who} cleared the schedule: no next meeting and no reminders until "
                     "`/set schedule` sets one.",
     "schedule.skipped": "{who} skipped the meeting on {when}. Next meeting: {next}.",
-    "schedule.when_every": "{when}, then every {weeks} weeks",
+    "schedule.when_every": Plural(one="{when}, then every week",
+                                  other="{when}, then every {count} weeks"),
     "timezone.posted": "The set's time zone is now {zone}. Next meeting: {when}.",
     "timezone.kept_local": "The set's time zone is now {zone} (was {old}). The meeting keeps "
                            "its local time of day: next meeting {when}.",
@@ -356,6 +406,13 @@ ENGLISH: dict[str, str] = {
     "card.open_commitments": "Open commitments",
     "card.ended_title": "Meeting {number} has ended",
     "card.ended_body": "The summary is below.",
+    "stage_name.opening": "opening",
+    "stage_name.review": "review",
+    "stage_name.presentation": "presentation",
+    "stage_name.questioning": "questioning",
+    "stage_name.commitment": "commitment",
+    "stage_name.closing": "closing",
+    "stage_name.ended": "ended",
     "stage.opening.what": "Opening: say you're here, and ask for time if you'd like to present.",
     "stage.review.what": "Review: each member with open commitments reports back in turn — "
                          "done, partly or not, what happened, what you learned "
@@ -523,7 +580,8 @@ ENGLISH: dict[str, str] = {
     "org.noted": "Noted: you come from {org}. The programme digest counts organisations; it "
                  "never names them.",
     "announce.title": "From the coordinators of {name}",
-    "announce.sent": "Posted to {count} channel(s).",
+    "announce.sent": Plural(one="Posted to {count} channel.",
+                            other="Posted to {count} channels."),
     "digest.title": "Digest of {name}: {since} to {until}",
     "digest.totals": "sets {sets} · meetings {meetings} · attendance {attendance} · "
                      "commitments {made} made, {reviewed} reviewed · learnings shared {shared} "
@@ -534,6 +592,18 @@ ENGLISH: dict[str, str] = {
     "digest.flag_quiet": "no meeting for six weeks",
     "digest.flag_attendance": "attendance under half",
     "digest.flag_unreviewed": "commitments never reviewed: {count}",
+    # The digest's CSV: column headers
+    "digest.csv.set": "set",
+    "digest.csv.meetings": "meetings",
+    "digest.csv.attended": "attended",
+    "digest.csv.possible_attendance": "possible_attendance",
+    "digest.csv.attendance_rate": "attendance_rate",
+    "digest.csv.commitments_made": "commitments_made",
+    "digest.csv.commitments_reviewed": "commitments_reviewed",
+    "digest.csv.never_reviewed": "never_reviewed",
+    "digest.csv.organisations": "organisations",
+    "digest.csv.last_meeting": "last_meeting",
+    "digest.csv.flags": "flags",
     "digest.csv_dm": "The digest of {name} as CSV.",
     "digest.csv_sent": "I've sent you the digest as a CSV file by DM.",
     "digest.weekly_moved": "The weekly digest now goes out on that day and time; next: {when}.",
@@ -586,6 +656,21 @@ ENGLISH: dict[str, str] = {
                                       "is said here. A set needs a room without encryption (a "
                                       "room's encryption cannot be turned off, so make a new "
                                       "room for the set and invite me there).",
+    # The console (a terminal stand-in for a chat platform)
+    "console.help": (
+        "Console commands:\n"
+        "  alice> /set help             type as any member in the set's channel (#set)\n"
+        "  alice> I wonder what ...     write in the channel as alice\n"
+        "  alice (dm)> /set progress    write in alice's DM with the bot\n"
+        "  alice #other> /set ...       write in another channel\n"
+        "  alice> /press 3              press button [3] as alice\n"
+        "  alice (dm)> /press Done      press the newest button labelled \"Done\" in alice's DM\n"
+        "  alice> /form a=... | b=...   fill in the form the bot opened for alice\n"
+        "  /clock +2h                   move the clock on (s, m, h, d, w) so that due pings "
+        "fire\n"
+        "  /clock                       show the clock\n"
+        "  /help, /quit"
+    ),
     # Forms
     "form.present.title": "Present a problem",
     "form.present.question": "Your question",
@@ -603,17 +688,45 @@ ENGLISH: dict[str, str] = {
     "form.report.number": "Which commitment (its number)?",
     "form.report.outcome": "How did it go? (done, partly, not)",
     "form.report.account": "What happened, and what you learned",
+    "form.report.outcome.done": "done",
+    "form.report.outcome.partly": "partly",
+    "form.report.outcome.not": "not",
+    "form.submit": "Submit",
 }
 
-_ACTIVE = ENGLISH
+CATALOGUES: dict[str, dict[str, Entry]] = {DEFAULT_LANGUAGE: ENGLISH}
+PLURAL_RULES: dict[str, Callable[[int], str]] = {
+    DEFAULT_LANGUAGE: lambda count: "one" if count == 1 else "other",
+}
 
 
-def t(key: str, **params: object) -> str:
-    """The catalogue text for ``key`` as markup, with ``params`` (markup already) filled in."""
-    return escape(_ACTIVE[key]).format(**params)
+def template(key: str, *, count: int | None = None, language: str = DEFAULT_LANGUAGE) -> str:
+    """The template for ``key`` in ``language`` (English if that table lacks it), in the plural
+    form ``count`` needs. Raises ``KeyError`` for an unknown key."""
+    table = CATALOGUES.get(language, ENGLISH)
+    entry = table[key] if key in table else ENGLISH[key]
+    if isinstance(entry, Plural):
+        if count is None:
+            raise TypeError(f"{key} has plural forms: give a count")
+        rule = PLURAL_RULES.get(language if key in table else DEFAULT_LANGUAGE,
+                                PLURAL_RULES[DEFAULT_LANGUAGE])
+        return entry.form(rule(count))
+    return entry
 
 
-def plain(key: str, **params: object) -> str:
+def t(key: str, /, *, count: int | None = None, language: str = DEFAULT_LANGUAGE,
+      **params: object) -> str:
+    """The catalogue text for ``key`` as markup, with ``params`` (markup already) filled in;
+    ``count`` picks a plural form and is offered as ``{count}``."""
+    if count is not None:
+        params["count"] = count
+    return escape(template(key, count=count, language=language)).format(**params)
+
+
+def plain(key: str, /, *, count: int | None = None, language: str = DEFAULT_LANGUAGE,
+          **params: object) -> str:
     """The catalogue text for ``key`` as plain text, for what a platform shows without markup
-    (Discord's command descriptions)."""
-    return _ACTIVE[key].format(**params)
+    (Discord's command descriptions, the console's help)."""
+    if count is not None:
+        params["count"] = count
+    return template(key, count=count, language=language).format(**params)

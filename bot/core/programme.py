@@ -30,7 +30,7 @@ from bot.core.effects import (
     Whisper,
 )
 from bot.core.erasure import share_slot
-from bot.core.messages import t
+from bot.core.messages import plain, t
 from bot.core.model import (
     Context,
     Ping,
@@ -265,6 +265,11 @@ def digest_card(state: ProgrammeState, now: datetime) -> Card:
                 body=total, fields=tuple(fields))
 
 
+DIGEST_CSV_COLUMNS = ("set", "meetings", "attended", "possible_attendance", "attendance_rate",
+                      "commitments_made", "commitments_reviewed", "never_reviewed",
+                      "organisations", "last_meeting", "flags")
+
+
 def digest_csv(state: ProgrammeState, now: datetime) -> str:
     """The digest's numbers as CSV, one row a set and a total row.
 
@@ -272,9 +277,7 @@ def digest_csv(state: ProgrammeState, now: datetime) -> str:
     programme-wide count is in the digest itself."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["set", "meetings", "attended", "possible_attendance", "attendance_rate",
-                     "commitments_made", "commitments_reviewed", "never_reviewed",
-                     "organisations", "last_meeting", "flags"])
+    writer.writerow([plain(f"digest.csv.{column}") for column in DIGEST_CSV_COLUMNS])
     for item in sorted(state.sets, key=lambda s: s.name.lower()):
         possible = item.members * item.meetings
         writer.writerow([

@@ -18,7 +18,6 @@ from bot.core.events import (
     MemberUnreachable,
     PingDue,
     PingMissed,
-    StageTimerFired,
     TextPosted,
 )
 from bot.core.grammar import ProgrammeJoin
@@ -95,8 +94,6 @@ def route(event: Event, command: Parsed | None = None) -> Route:
             if event.ping.kind is PingKind.DIGEST:
                 return ByProgramme(event.ping.set_id)
             return BySet(event.ping.set_id)
-        case StageTimerFired():
-            return ByMeeting(event.meeting_id)
         case MemberUnreachable():
             return ByUser(event.user)  # the set whose check-in reached them last
         case HomeLost() | HomeRegained():

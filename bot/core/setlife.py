@@ -38,6 +38,7 @@ from bot.core.views import (
     next_meeting_text,
     quoted,
     stage_card,
+    stage_name,
     status_card,
 )
 
@@ -262,7 +263,7 @@ def set_timebox(state: SetState, event: Interactive, command: grammar.Timebox,
     meeting = state.running_meeting
     key = "timebox.review_posted" if command.stage.value == "review" else "timebox.posted"
     effects.append(Post(where=state.set.home, card=Card(body=t(
-        key, stage=command.stage.value, minutes=command.minutes))))
+        key, stage=stage_name(command.stage), minutes=command.minutes))))
     if meeting is not None and meeting.stage is command.stage:
         end = stages.ends_at(state, meeting)
         if state.set.auto_advance and end is not None and end <= ctx.now:

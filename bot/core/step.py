@@ -23,16 +23,34 @@ from bot.core.events import (
     MemberUnreachable,
     PingDue,
     PingMissed,
-    StageTimerFired,
     TextPosted,
 )
 from bot.core.grammar import ParseError
 from bot.core.messages import t
-from bot.core.model import Context, Outcome, PingKind, ProgrammeState, Progress, SetState
+from bot.core.model import (
+    Context,
+    Outcome,
+    Ping,
+    PingKind,
+    ProgrammeState,
+    Progress,
+    SetState,
+)
 from bot.core.permissions import Role, facilitator, holds
 from bot.core.refs import mention
 from bot.core.result import Interactive, Result, refuse
-from bot.core.verbs import COMMAND_NAMES, COORDINATOR_COMMANDS, Parsed, Where, read, usable
+from bot.core.verbs import (
+    COMMAND_NAMES,
+    COORDINATOR_COMMANDS,
+    FORM_BUTTONS,
+    Parsed,
+    Target,
+    Where,
+    button_target,
+    named,
+    read,
+    usable,
+)
 from bot.core.views import quoted
 
 
@@ -59,35 +77,14 @@ def step(state: SetState | ProgrammeState | None, event: Event, ctx: Context,
             return _button(state, event, ctx)
         case FormSubmitted():
             return _form(state, event, ctx)
-        case PingDue(ping=ping) if state is not None and state.set.unreachable_since:
-            return reach.hold_ping(state, ping, ctx)
-        case PingDue(ping=ping) if state is not None:
-            if ping.kind is PingKind.CHECKIN:
-                return checkins.deliver_checkin(state, ping, ctx)
-            if ping.kind is PingKind.REMINDER:
-                return schedule.deliver_reminder(state, ping, ctx)
-            if ping.kind is PingKind.SCHEDULE_CHECK:
-                return schedule.check_meeting_held(state, ping, ctx)
-            if ping.kind is PingKind.MEETING_CLOSE:
-                return meeting.close_itself(state, ping, ctx)
-            if ping.meeting_id is not None and ping.seq is not None:
-                return meeting.timer_fired(state, ping.meeting_id, ping.seq,
-                                           ping.kind is PingKind.STAGE_END, ctx)
-            return Result(state)
-        case PingMissed(ping=ping) if state is not None:
-            if ping.kind is PingKind.CHECKIN:
-                return checkins.missed_checkin(state, ping, ctx)
-            return Result(state)
-        case StageTimerFired() if state is not None:
-            return meeting.timer_fired(state, event.meeting_id, event.seq, event.final, ctx)
+        case PingDue() | PingMissed():
+            return _ping(state, event, ctx)
         case MemberUnreachable():
             return _unreachable(state, event)
         case HomeLost():
             return reach.home_lost(state, event, ctx)
         case HomeRegained():
             return reach.home_regained(state, event, ctx)
-        case PingDue() | PingMissed() | StageTimerFired():
-            return Result(state)  # the set is gone: nothing to do
     raise TypeError(f"unknown event type: {type(event).__name__}")
 
 
@@ -103,15 +100,43 @@ def _unreachable(state: SetState | None, event: MemberUnreachable) -> Result:
         "member.unreachable", who=mention(event.user), name=quoted(state.set.name, 100)))),))
 
 
+def _ping(state: SetState | None, event: PingDue | PingMissed, ctx: Context) -> Result:
+    if state is None:
+        return Result(state)  # the set is gone: nothing to do
+    if isinstance(event, PingDue) and state.set.unreachable_since:
+        return reach.hold_ping(state, event.ping, ctx)
+    if isinstance(event, PingMissed):
+        if event.ping.kind is PingKind.CHECKIN:
+            return checkins.missed_checkin(state, event.ping, ctx)
+        return Result(state)
+    return _ping_due(state, event.ping, ctx)
+
+
+def _ping_due(state: SetState, ping: Ping, ctx: Context) -> Result:
+    """A ping this process claimed: a check-in, a reminder, a schedule check or a stage timer."""
+    if ping.kind is PingKind.CHECKIN:
+        return checkins.deliver_checkin(state, ping, ctx)
+    if ping.kind is PingKind.REMINDER:
+        return schedule.deliver_reminder(state, ping, ctx)
+    if ping.kind is PingKind.SCHEDULE_CHECK:
+        return schedule.check_meeting_held(state, ping, ctx)
+    if ping.kind is PingKind.MEETING_CLOSE:
+        return meeting.close_itself(state, ping, ctx)
+    if ping.meeting_id is not None and ping.seq is not None:
+        return meeting.timer_fired(state, ping.meeting_id, ping.seq,
+                                   ping.kind is PingKind.STAGE_END, ctx)
+    return Result(state)
+
+
 def _usage_error(state: SetState | None, event: Interactive, error: ParseError) -> Result:
     text = t(error.key, **error.params)
     typed = str(error.params.get("word", ""))
     close = get_close_matches(typed.lower(), COMMAND_NAMES, n=1, cutoff=0.75) if (
         error.key == "error.unknown_verb" and typed) else []
     if close:  # a typo: name the command they most likely meant
-        text += "\n" + t("usage.did_you_mean", usage=t(f"usage.{close[0]}"))
+        text += "\n" + t("usage.did_you_mean", usage=t(named(close[0]).usage_id))
     elif error.verb is not None:
-        text += "\n" + t("usage.line", usage=t(f"usage.{error.verb}"))
+        text += "\n" + t("usage.line", usage=t(named(error.verb).usage_id))
     else:
         text += "\n" + t("usage.see_help")
     return refuse(state, event, "error.wrapper", text=text)
@@ -257,23 +282,37 @@ def _button(state: SetState | None, event: ButtonPressed, ctx: Context) -> Resul
         if state.member(event.user) is not None:
             return refuse(state, event, "join.already", name=state.set.name)
         return setlife.join(state, event, ctx)
-    if verb in ("checkin", "help", "uncarry"):
-        commitment = state.commitments.get(subject)
-        if commitment is None:
-            return refuse(state, event, "button.gone")
-        if verb == "uncarry":
-            return meeting.close_commitment(state, event, commitment, ctx)
-        if verb == "help":
-            return checkins.ask_for_help(state, event, commitment, ctx)
-        try:
-            progress = Progress(arg)
-        except ValueError:
-            return refuse(state, event, "button.gone")
-        return checkins.answer(state, event, commitment, progress, "", ctx)
+    if button_target(verb) is Target.COMMITMENT:
+        return _commitment_button(state, event, verb, subject, arg, ctx)
     if state.member(event.user) is None:
         return refuse(state, event, "set.not_member", name=state.set.name)
+    return _meeting_button(state, event, verb, subject, arg, ctx)
+
+
+def _commitment_button(state: SetState, event: ButtonPressed, verb: str, commitment_id: str,
+                       arg: str, ctx: Context) -> Result:
+    """A check-in's buttons (an answer, or asking the set for help) and not carrying a
+    reported commitment forward."""
+    commitment = state.commitments.get(commitment_id)
+    if commitment is None:
+        return refuse(state, event, "button.gone")
+    if verb == "uncarry":
+        return meeting.close_commitment(state, event, commitment, ctx)
+    if verb == "help":
+        return checkins.ask_for_help(state, event, commitment, ctx)
+    try:
+        progress = Progress(arg)
+    except ValueError:
+        return refuse(state, event, "button.gone")
+    return checkins.answer(state, event, commitment, progress, "", ctx)
+
+
+def _meeting_button(state: SetState, event: ButtonPressed, verb: str, meeting_id: str,
+                    arg: str, ctx: Context) -> Result:
+    """The running meeting's stage card: next, I'm here, and the buttons that open a form
+    (any other button is stale: its meeting is over, or it no longer applies)."""
     running = state.running_meeting
-    if running is None or running.id != subject:
+    if running is None or running.id != meeting_id:
         return refuse(state, event, "button.meeting_over")
     if verb == "next":
         if not holds(state, event.user, Role.FACILITATOR_OR_PRESENTER):
@@ -286,7 +325,7 @@ def _button(state: SetState | None, event: ButtonPressed, ctx: Context) -> Resul
         return meeting.withdraw_bid(state, event, ctx)
     if verb == "takeover":
         return setlife.take_over(state, event, event.user, ctx)
-    if verb in ("present", "commit", "report", "insight"):
+    if verb in FORM_BUTTONS:
         return meeting.open_form(state, event, verb, ctx)
     return refuse(state, event, "button.gone")
 
@@ -309,27 +348,37 @@ def _form(state: SetState | None, event: FormSubmitted, ctx: Context) -> Result:
     if verb == "insight":
         return meeting.insight(state, event, values.get("insight", ""), ctx)
     if verb == "commit":
-        if not values.get("action"):
-            return _usage_error(state, event, ParseError("commit", "error.missing_argument"))
-        try:
-            by = timeparse.parse_day(values["by"]) if values.get("by") else None
-        except timeparse.TimeFormatError as error:
-            return _usage_error(state, event, ParseError("commit", error.key, **error.params))
-        return meeting.commit(state, event, values["action"], by, ctx, from_form=True)
+        return _commit_form(state, event, values, ctx)
     if verb == "report":
-        try:
-            outcome = Outcome(values.get("outcome", ""))
-        except ValueError:
-            return _usage_error(state, event, ParseError("report", "error.bad_outcome"))
-        if not values.get("account"):
-            return _usage_error(state, event, ParseError("report", "error.missing_account"))
-        number = None
-        if values.get("number"):
-            number = timeparse.ascii_number(values["number"].split()[0].rstrip("."))
-            if number is None:
-                return _usage_error(state, event, ParseError("report", "error.bad_number"))
-        return meeting.report(state, event, outcome, values["account"], ctx, number)
+        return _report_form(state, event, values, ctx)
     return Result(state)
+
+
+def _commit_form(state: SetState, event: FormSubmitted, values: dict[str, str],
+                 ctx: Context) -> Result:
+    if not values.get("action"):
+        return _usage_error(state, event, ParseError("commit", "error.missing_argument"))
+    try:
+        by = timeparse.parse_day(values["by"]) if values.get("by") else None
+    except timeparse.TimeFormatError as error:
+        return _usage_error(state, event, ParseError("commit", error.key, **error.params))
+    return meeting.commit(state, event, values["action"], by, ctx, from_form=True)
+
+
+def _report_form(state: SetState, event: FormSubmitted, values: dict[str, str],
+                 ctx: Context) -> Result:
+    try:
+        outcome = Outcome(values.get("outcome", ""))
+    except ValueError:
+        return _usage_error(state, event, ParseError("report", "error.bad_outcome"))
+    if not values.get("account"):
+        return _usage_error(state, event, ParseError("report", "error.missing_account"))
+    number = None
+    if values.get("number"):
+        number = timeparse.ascii_number(values["number"].split()[0].rstrip("."))
+        if number is None:
+            return _usage_error(state, event, ParseError("report", "error.bad_number"))
+    return meeting.report(state, event, outcome, values["account"], ctx, number)
 
 
 __all__ = ["step"]

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.core.messages import t
 from bot.core.model import QuietHours
 
 # ``re.ASCII``: ``\d`` is 0-9 only, so ``٣`` or ``²`` are refused, never half-read.
@@ -303,8 +304,10 @@ def format_duration(delta: timedelta) -> str:
     """``12 min``, ``1 h 5 min``, ``3 d`` — for time left and offsets (minutes rounded up)."""
     seconds = max(0, int(delta.total_seconds()))
     if seconds >= 2 * 86400:
-        return f"{seconds // 86400} d"
+        return t("duration.days", count=seconds // 86400)
     hours, minutes = divmod((seconds + 59) // 60, 60)
+    if hours and minutes:
+        return t("duration.hours_minutes", hours=hours, minutes=minutes)
     if hours:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    return f"{minutes} min"
+        return t("duration.hours", count=hours)
+    return t("duration.minutes", count=minutes)

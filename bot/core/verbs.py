@@ -82,6 +82,10 @@ class Typed:
     def option_description_id(self, option: Option) -> str:
         return f"{self.description_id}.{option.name}"
 
+    def choice_label_id(self, option: Option, choice: str) -> str:
+        """The label a member sees for ``choice`` (the value written is the grammar word)."""
+        return f"{self.description_id}.{option.name}.{choice}"
+
 
 Parser = Callable[[str, str], Command]
 
@@ -252,6 +256,11 @@ COORDINATOR_COMMANDS = frozenset(v.name for v in TABLE if v.role is Role.COORDIN
 # Members' verbs that make sense in a DM with the bot (the engine finds the member's set).
 DIRECT_VERBS = frozenset(
     v.name for v in TABLE if Where.DIRECT in v.where and v.name not in COORDINATOR_COMMANDS)
+
+
+def named(name: str) -> Verb | Group:
+    """The verb or the group (``programme``) a name stands for: its usage and help ids."""
+    return BY_NAME[name] if name in BY_NAME else GROUPS[name]
 
 
 def usable(name: str, where: Where) -> bool:

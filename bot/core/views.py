@@ -28,7 +28,7 @@ from bot.core.model import (
 )
 from bot.core.numbering import number_of, numbered
 from bot.core.refs import UserRef, escape, mention
-from bot.core.verbs import TABLE
+from bot.core.verbs import TABLE, named
 
 SHOWN_TEXT_LIMIT = 4000
 
@@ -80,7 +80,7 @@ def not_asked(state: SetState, meeting: Meeting) -> list[UserRef]:
 
 def stage_card(state: SetState, meeting: Meeting, now: datetime) -> Card:
     """The one message a meeting keeps updated in place as it moves."""
-    title = t("card.title", number=meeting.number, stage=meeting.stage.value,
+    title = t("card.title", number=meeting.number, stage=stage_name(meeting.stage),
               name=escape(state.set.name))
     presenter = meeting.presenter
     lines = [t(f"stage.{meeting.stage.value}.what")]
@@ -187,7 +187,7 @@ def status_card(state: SetState, now: datetime) -> Card:
     meeting = state.running_meeting
     fields = []
     if meeting is not None:
-        body = t("status.running", stage=meeting.stage.value, number=meeting.number)
+        body = t("status.running", stage=stage_name(meeting.stage), number=meeting.number)
         presenter = meeting.presenter
         if presenter is not None:
             fields.append(CardField(name=t("card.presenter.field"), value=mention(presenter)))
@@ -210,7 +210,7 @@ def next_meeting_text(state: SetState) -> str:
         return t("schedule.none")
     when = timeparse.format_when(state.set.next_meeting_at, state.set.timezone)
     if state.set.cadence_weeks:
-        return t("schedule.when_every", when=when, weeks=state.set.cadence_weeks)
+        return t("schedule.when_every", when=when, count=state.set.cadence_weeks)
     return when
 
 
@@ -321,10 +321,16 @@ def export_markdown(state: SetState, user: UserRef, now: datetime) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def help_card(verb: str | None) -> Card:
-    if verb is not None:
-        return Card(title=t("help.title_verb", verb=verb),
-                    body=t(f"usage.{verb}") + "\n" + t(f"help.{verb}"))
+def stage_name(stage: Stage) -> str:
+    """A stage as members read it."""
+    return t(f"stage_name.{stage.value}")
+
+
+def help_card(name: str | None) -> Card:
+    if name is not None:
+        entry = named(name)
+        return Card(title=t("help.title_verb", verb=name),
+                    body=t(entry.usage_id) + "\n" + t(entry.help_id))
     lines = [f"`{t(verb.usage_id)}` — {t(verb.help_id)}" for verb in TABLE]
     return Card(title=t("help.title"), body="\n".join(lines))
 
@@ -357,6 +363,9 @@ def insight_form(meeting: Meeting) -> Form:
     ))
 
 
+REPORT_CHOICES = ("done", "partly", "not")
+
+
 def report_form(meeting: Meeting, numbers: tuple[str, ...] = (), hint: str = "") -> Form:
     """Report back; with several commitments owed, it first asks which (``numbers`` as on the
     review card, ``hint`` naming them)."""
@@ -365,6 +374,7 @@ def report_form(meeting: Meeting, numbers: tuple[str, ...] = (), hint: str = "")
     return Form(id=action_id("report", meeting.id), title=t("form.report.title"), fields=(
         *which,
         FormField(name="outcome", label=t("form.report.outcome"), kind=FieldKind.CHOICE,
-                  choices=("done", "partly", "not")),
+                  choices=REPORT_CHOICES,
+                  choice_labels=tuple(t(f"form.report.outcome.{c}") for c in REPORT_CHOICES)),
         FormField(name="account", label=t("form.report.account"), kind=FieldKind.LONG),
     ))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bot.core.cards import action_id
 from bot.core.effects import CancelPings, OpenForm, Post, SchedulePing, Update, Whisper
-from bot.core.events import StageTimerFired
 from bot.core.model import EntryKind, PingKind, Stage
 from tests.support.core import CoreHarness, posts, user, whispers
 
@@ -183,8 +182,7 @@ def test_the_warning_names_who_has_not_asked_yet() -> None:
     h.cmd("alice", "next")
     h.say("carol", "What would good look like?")
     meeting = h.state.meeting
-    effects = h.send(StageTimerFired(meeting_id=meeting.id, stage=meeting.stage,
-                                     seq=meeting.seq, final=False))
+    effects = h.stage_timer(meeting, final=False)
     assert posts(effects) == ["Two minutes left for questioning.\n"
                               "Not asked a question yet: <@alice>, <@dave>."]
 
@@ -195,8 +193,7 @@ def test_a_stale_timer_is_ignored() -> None:
     h.meeting_to("presentation")
     meeting = h.state.meeting
     h.cmd("alice", "next")
-    effects = h.send(StageTimerFired(meeting_id=meeting.id, stage=meeting.stage,
-                                     seq=meeting.seq, final=True))
+    effects = h.stage_timer(meeting, final=True)
     assert effects == ()
 
 
@@ -205,8 +202,7 @@ def test_time_up_is_announced_and_does_not_advance_by_itself() -> None:
     h.set_up("alice", "bob")
     h.meeting_to("presentation")
     meeting = h.state.meeting
-    effects = h.send(StageTimerFired(meeting_id=meeting.id, stage=meeting.stage,
-                                     seq=meeting.seq, final=True))
+    effects = h.stage_timer(meeting, final=True)
     assert "Time is up for presentation. <@alice> or <@bob> can move on with Next stage." in (
         posts(effects))
     assert h.state.meeting.stage is Stage.PRESENTATION

@@ -8,7 +8,7 @@ import string
 import sys
 from pathlib import Path
 
-from bot.core.messages import ENGLISH
+from bot.core.messages import ENGLISH, Plural
 
 CORE = Path(__file__).resolve().parents[2] / "bot" / "core"
 
@@ -42,9 +42,10 @@ def test_every_literal_message_key_in_the_core_exists() -> None:
 
 
 def test_templates_are_well_formed() -> None:
-    for key, template in ENGLISH.items():
-        list(string.Formatter().parse(template))  # raises on a stray brace
-        assert template.strip(), key
+    for key, entry in ENGLISH.items():
+        for template in entry.forms if isinstance(entry, Plural) else (entry,):
+            list(string.Formatter().parse(template))  # raises on a stray brace
+            assert template.strip(), key
 
 
 def test_each_dynamic_key_family_is_complete() -> None:

@@ -200,7 +200,6 @@ def test_direct_messages_take_only_personal_verbs() -> None:
 
 
 def test_auto_advance_can_be_turned_on_so_time_up_moves_on() -> None:
-    from bot.core.events import StageTimerFired
     from bot.core.model import Stage
 
     h = CoreHarness()
@@ -211,8 +210,7 @@ def test_auto_advance_can_be_turned_on_so_time_up_moves_on() -> None:
     assert h.state.set.auto_advance
     h.meeting_to("presentation")
     meeting = h.state.meeting
-    h.send(StageTimerFired(meeting_id=meeting.id, stage=meeting.stage, seq=meeting.seq,
-                           final=True))
+    h.stage_timer(meeting, final=True)
     assert h.state.meeting.stage is Stage.QUESTIONING
     assert whispers(h.cmd("alice", "timebox auto maybe"))[0].startswith(
         "I don't understand “maybe”.")

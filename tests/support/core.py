@@ -8,8 +8,15 @@ from datetime import UTC, datetime, timedelta
 
 from bot.core.cards import Card
 from bot.core.effects import DirectMessage, Effect, Post, Update, Whisper
-from bot.core.events import ButtonPressed, CommandIssued, Event, FormSubmitted, TextPosted
-from bot.core.model import Context, SetState
+from bot.core.events import (
+    ButtonPressed,
+    CommandIssued,
+    Event,
+    FormSubmitted,
+    PingDue,
+    TextPosted,
+)
+from bot.core.model import Context, Meeting, Ping, PingKind, SetState
 from bot.core.refs import ChannelRef, UserRef
 from bot.core.step import step
 
@@ -76,6 +83,14 @@ class CoreHarness:
                where: ChannelRef = HOME) -> tuple[Effect, ...]:
         return self.send(FormSubmitted(where=where, user=user(name), form_id=form_id,
                                        values=values))
+
+    def stage_timer(self, meeting: Meeting, *, final: bool) -> tuple[Effect, ...]:
+        """The stage's time-box ping for ``meeting`` falls due (warning, or the end)."""
+        assert self.state is not None
+        kind = PingKind.STAGE_END if final else PingKind.STAGE_WARNING
+        return self.send(PingDue(ping=Ping(
+            id=f"timer{next(self._ids)}", kind=kind, set_id=self.state.set.id, due_at=self.now,
+            meeting_id=meeting.id, stage=meeting.stage, seq=meeting.seq)))
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
