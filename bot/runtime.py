@@ -8,8 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
-
-from aiohttp import web
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock, SystemClock
 from bot.core.home import HomeView
@@ -19,10 +18,14 @@ from bot.gateway import HeldByOneProcess, gateway_lock_name
 from bot.platform import GatewayService, PlatformStartError, Service
 from bot.scheduler import PingDelivery
 from bot.slots import MessageSlots
-from bot.web import WebServer
 from config.settings import Settings
 from storage import adapter_state, database
 from storage.locks import ProcessLock
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from bot.web import WebServer
 
 __all__ = ["PlatformStartError", "Runtime", "build", "configure_logging"]
 
@@ -34,8 +37,19 @@ class Runtime:
     db: database.Database
     engine: Engine
     delivery: PingDelivery
-    web: WebServer | None = None
+    port: int = 3000
+    _web: WebServer | None = field(default=None, repr=False)
     _slots: MessageSlots | None = field(default=None, repr=False)
+
+    @property
+    def web(self) -> WebServer:
+        """The process's HTTP server on ``port`` (made on first use: the console and the
+        demo never load aiohttp)."""
+        if self._web is None:
+            from bot.web import WebServer
+
+            self._web = WebServer(self.db, port=self.port)
+        return self._web
 
     @property
     def clock(self) -> Clock:
@@ -45,8 +59,6 @@ class Runtime:
     def web_app(self) -> web.Application:
         """The application served on ``PORT`` (``/healthz``, ``/metrics``, and the routes
         platforms add)."""
-        if self.web is None:
-            self.web = WebServer(self.db)
         return self.web.app
 
     @property
@@ -97,8 +109,7 @@ async def build(settings: Settings, *, clock: Clock | None = None,
                     default_timezone=settings.default_timezone)
     delivery = PingDelivery(engine, grace=timedelta(hours=settings.ping_grace_hours),
                             lease=timedelta(seconds=settings.ping_lease_seconds))
-    return Runtime(db=db, engine=engine, delivery=delivery,
-                   web=WebServer(db, port=settings.port))
+    return Runtime(db=db, engine=engine, delivery=delivery, port=settings.port)
 
 
 def configure_logging(settings: Settings) -> None:
