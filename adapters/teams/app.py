@@ -61,13 +61,18 @@ class TeamsInbound:
                                                        str(activity["serviceUrl"]))
 
     async def run(self, event: Event | None, turn: Turn) -> None:
+        """Hand the event to the engine. A failure (the database is down…) of a message is
+        raised, so Teams gets a 500 and delivers it again (a repeat is dropped by its id); a
+        press is answered with the failure, so the member sees it and can press again."""
         if event is None:
             return
         try:
             await self.host.engine.handle(event, turn)
-        except Exception:  # noqa: BLE001 - a failure is logged and the member told
+        except Exception:
             log.exception("could not handle a Teams %s", type(event).__name__)
-            if turn.answer is None and turn.is_invoke:
+            if not turn.is_invoke:
+                raise
+            if turn.answer is None:
                 turn.answer = _message(turn, t("platform.failed"))
 
     async def message(self, activity: dict[str, Any]) -> None:

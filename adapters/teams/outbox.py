@@ -300,8 +300,8 @@ class TeamsOutbox(Outbox):
         """Into the member's personal chat (opened from their stored reference)."""
         ref = await self.references.get(user)
         if ref is None:
-            log.warning("no conversation reference for Teams member %s yet (they have not "
-                        "written to the bot or been seen in a set's channel); message held",
+            log.warning("no conversation reference for Teams member %s (the bot has never seen "
+                        "them write or be added to a team); the message cannot be sent",
                         user.id)
             count_platform_error(PLATFORM, "no_reference")
             return

@@ -86,3 +86,45 @@ async def test_personal_chat_command_without_a_set(world: TeamsWorld) -> None:
     assert status == 200
     chat = world.fake.personal_chat(BOB.id)
     assert chat and "/set" in activity_text(chat[-1])
+
+
+async def test_a_message_the_bot_failed_on_is_refused_so_teams_sends_it_again(
+        world: TeamsWorld, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    engine = world.host.engine
+    decide = engine.decide
+    failures = [RuntimeError("the database is down")]
+
+    async def failing_once(events):  # type: ignore[no-untyped-def]
+        if failures:
+            raise failures.pop()
+        return await decide(events)
+
+    monkeypatch.setattr(engine, "decide", failing_once)
+    activity = world.make.message(ALICE, CHANNEL, "set create Practice North",
+                                  mention_bot=True)
+    status, _ = await world.post(activity)
+    assert status == 500  # not acknowledged: Teams delivers it again
+    assert await world.rows(SetRow) == 0
+    status, _ = await world.post(activity)
+    assert status == 200
+    assert await world.rows(SetRow) == 1
+
+
+async def test_a_form_asked_for_outside_a_dialog_comes_with_a_button_that_opens_it(
+        world: TeamsWorld) -> None:
+    from adapters.teams import inbound
+    from bot.core.cards import FieldKind, Form, FormField
+    from bot.core.effects import OpenForm
+
+    await world.say(BOB, "set help", personal(BOB))  # the bot has seen Bob
+    pressed = world.make.card_action(BOB, CHANNEL, {"verb": "x", "data": {
+        "revans": "x:1"}}, reply_to="1")
+    turn = inbound.turn_for(pressed, "card")
+    form = Form(id="commit:m1", title="Your commitment", fields=(
+        FormField(name="action", label="Action", kind=FieldKind.LONG),))
+    await world.service.outbox.send(OpenForm(where=turn.where, user=turn.user, form=form), turn)
+    assert turn.answer["type"] == "application/vnd.microsoft.activity.message"
+    opener = world.fake.personal_chat(BOB.id)[-1]
+    (button,) = opener["attachments"][0]["content"]["actions"]
+    assert button["data"]["msteams"]["type"] == "task/fetch"
+    assert button["data"]["revans"] == "commit:m1"
