@@ -17,6 +17,9 @@
   ``PyJWKClient``, whose key fetch is a synchronous HTTP call made on the event loop when its
   300-second cache is empty or a token names an unknown key. ``KeyWarden`` fetches the keys in
   a worker thread at start and whenever the cache would otherwise be refilled in-line.
+- **One kind of token.** Only the Bot Connector's tokens are let through to the SDK: it would
+  also take Entra-issued tokens (its Agent 365 path), fetching keys for whatever tenant a token
+  names, synchronously, and without checking ``serviceurl``.
 - **Our server.** The SDK's endpoint is mounted on the bot's aiohttp application through the
   SDK's ``http_server_adapter`` hook (its own FastAPI/uvicorn server is never started).
 - **429 and 5xx** from the service URL are retried after their ``Retry-After``
@@ -207,6 +210,21 @@ class KeyWarden:
             log.warning("could not fetch Teams' signing keys: %s", error)
 
 
+def _issuer(authorization: str) -> str | None:
+    """The unverified ``iss`` of a bearer token (``None`` when there is no readable token: the
+    SDK refuses those itself)."""
+    import jwt
+
+    token = authorization.removeprefix("Bearer ").strip()
+    if not token:
+        return None
+    try:
+        issuer = jwt.decode(token, options={"verify_signature": False}).get("iss")
+    except jwt.PyJWTError:
+        return None
+    return str(issuer) if issuer is not None else ""
+
+
 def _kid(authorization: str) -> str | None:
     import jwt
 
@@ -293,7 +311,14 @@ async def build_app(*, app_id: str, password: str, tenant_id: str, web_app: web.
     warden_box: list[KeyWarden] = []
 
     async def before(request: web.Request) -> web.StreamResponse | None:
-        await warden_box[0].ensure(request.headers.get("Authorization", ""))
+        authorization = request.headers.get("Authorization", "")
+        issuer = _issuer(authorization)
+        if issuer is not None and issuer != cloud.token_issuer:
+            # The SDK would take an Entra-issued token down another path (Agent 365), with a
+            # synchronous key fetch per claimed tenant and no serviceurl check: refused here.
+            log.warning("refused a Teams request whose token was issued by %r", issuer[:80])
+            return web.json_response({"error": "Unauthorized"}, status=401)
+        await warden_box[0].ensure(authorization)
         return None
 
     mount = AiohttpMount(web_app, before=before)

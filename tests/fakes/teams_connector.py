@@ -165,6 +165,7 @@ class TeamsConnectorFake:
     calls: list[Call] = field(default_factory=list)
     token_requests: list[dict[str, str]] = field(default_factory=list)
     key_fetches: int = 0
+    requests: list[str] = field(default_factory=list)
     uninstalled: set[str] = field(default_factory=set)
     port: int = 0
 
@@ -223,7 +224,13 @@ class TeamsConnectorFake:
             self._thread.join(10)
 
     async def _serve(self) -> None:
-        app = web.Application()
+        @web.middleware
+        async def record(request: web.Request, handler: Any) -> web.StreamResponse:
+            with self._lock:
+                self.requests.append(f"{request.method} {request.path}")
+            return await handler(request)
+
+        app = web.Application(middlewares=[record])
         app.router.add_get("/v1/.well-known/openidconfiguration", self._openid)
         app.router.add_get("/v1/.well-known/keys", self._keys)
         app.router.add_post("/{tenant}/oauth2/v2.0/token", self._token)

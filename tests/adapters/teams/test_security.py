@@ -33,6 +33,10 @@ def rejected_tokens(fake: TeamsConnectorFake) -> dict[str, str | None]:
         "expired": fake.token_for(expires_in=-3600),
         "a serviceurl mismatch": fake.token_for(service_url="http://127.0.0.1:9/other/"),
         "HS256 signed with the public key": fake.token_for(algorithm="HS256"),
+        "an Entra token for another path": fake.token_for(
+            issuer=f"{fake.login_url}/{fake.tenant_id}/v2.0",
+            claims={"tid": "33333333-0000-4000-8000-000000000000",
+                    "azp": "5a807f24-c9de-44ee-a3a7-329e88a00ffc"}),
         "not a JWT": "not-a-jwt",
     }
 
@@ -53,6 +57,7 @@ async def test_a_bad_token_is_refused_and_nothing_is_written(world: TeamsWorld,
     assert await world.rows(SeenEventRow) == 0
     assert world.fake.calls == []
     assert await world.rows(AdapterStateRow) == 0  # not even the sender's reference
+    assert not [r for r in world.fake.requests if "discovery" in r]  # no key fetch it chose
 
     # The same activity, signed properly, is then handled (the refusal was the token's fault).
     status, _ = await world.post(activity)
