@@ -176,12 +176,14 @@ class TeamsOutbox(Outbox):
         async with self.host.slots.lock(where, card.slot):
             activity_id = await self.host.slots.get(where, card.slot)
             if activity_id:
-                rendered = await self._render(where.workspace, card)
+                first, *rest = await self._render(where.workspace, card)
                 if (reply is not None and reply.kind == "card" and reply.answer is None
                         and reply.reply_to_id == activity_id):
-                    reply.answer = _card_answer(rendered)
+                    reply.answer = _card_answer(first)
                 try:
-                    await self._update(where, activity_id, rendered)
+                    await self._update(where, activity_id, first)
+                    for extra in rest:  # a card too big for one message (rare)
+                        await self._send(where, extra)
                     return
                 except httpx.HTTPStatusError as error:
                     if error.response.status_code not in GONE:
@@ -244,25 +246,31 @@ class TeamsOutbox(Outbox):
 
     # ------------------------------------------------------------------ sending
 
-    async def _render(self, tenant: str, card: Card) -> render.Rendered:
+    async def _render(self, tenant: str, card: Card) -> list[render.Rendered]:
+        """The card as Teams messages (one, unless it is very long), mentioning members by
+        their Teams id where the bot knows it (the object id works too)."""
         ids = render.mentioned_ids(card.text)
         names = await self.references.names(tenant, ids) if ids else {}
-        rendered = render.render_card(card, names)
-        # Mention by the Teams id when the bot knows it (the object id works too).
+        messages = render.render_messages(card, names)
         teams_ids: dict[str, str] = {}
-        for user_id in rendered.mentioned:
+        for user_id in {u for rendered in messages for u in rendered.mentioned}:
             ref = await self.references.get(UserRef(platform=PLATFORM, workspace=tenant,
                                                     id=user_id))
             if ref is not None:
                 teams_ids[user_id] = ref.teams_id
-        if teams_ids and rendered.card.msteams and rendered.card.msteams.entities:
-            for entity in rendered.card.msteams.entities:
+        for rendered in messages:
+            for entity in (rendered.card.msteams.entities or []) if rendered.card.msteams else []:
                 if entity.mentioned and entity.mentioned.id in teams_ids:
                     entity.mentioned.id = teams_ids[entity.mentioned.id]
-        return rendered
+        return messages
 
     async def _post(self, where: ChannelRef, card: Card) -> str:
-        return await self._send(where, await self._render(where.workspace, card))
+        """Post the card (in several messages if it must be); the first one's id."""
+        first = ""
+        for rendered in await self._render(where.workspace, card):
+            sent = await self._send(where, rendered)
+            first = first or sent
+        return first
 
     async def _send(self, where: ChannelRef, rendered: render.Rendered,
                     conversation_id: str | None = None) -> str:
@@ -287,7 +295,8 @@ class TeamsOutbox(Outbox):
         self.sent += 1
 
     async def _direct(self, user: UserRef, card: Card) -> None:
-        await self._direct_rendered(user, await self._render(user.workspace, card))
+        for rendered in await self._render(user.workspace, card):
+            await self._direct_rendered(user, rendered)
 
     async def _direct_text(self, user: UserRef, text: str) -> None:
         from microsoft_teams.cards import AdaptiveCard, TextBlock

@@ -40,9 +40,11 @@ from microsoft_teams.cards.utilities import OpenDialogData, SubmitData
 from bot.core.cards import Button, ButtonStyle, Card, FieldKind, Form, parse_action_id
 from bot.core.refs import unescape
 from bot.core.verbs import FORM_BUTTONS
+from bot.outbox import split_text
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
-TEXT_BLOCK_LIMIT = 8000       # well inside Teams' ~28 KB message limit
+TEXT_BLOCK_LIMIT = 4000       # a text block, split at line ends (never cut)
+CARD_BYTES = 22_000           # one message's card, inside Teams' ~28 KB message limit
 FORM_VERBS = FORM_BUTTONS
 """Buttons whose press the core answers with a form (the verb table's ``opens_form``): rendered
 as dialog openers. Any other press that opens a form gets a private "open the form" card."""
@@ -109,7 +111,7 @@ def _plain(text: str) -> str:
 
 
 def _text_block(text: str, **kwargs: Any) -> TextBlock:
-    return TextBlock(text=text[:TEXT_BLOCK_LIMIT], wrap=True, **kwargs)
+    return TextBlock(text=text, wrap=True, **kwargs)
 
 
 def _button(button: Button, *, opens_form: bool | None = None) -> Any:
@@ -134,30 +136,52 @@ def _verb(encoded: str) -> str:
 
 
 def render_card(card: Card, names: Mapping[str, str] | None = None) -> Rendered:
-    """A core card as one Adaptive Card (version 1.5, which Teams renders)."""
+    """A core card as one Adaptive Card (version 1.5, which Teams renders); see
+    ``render_messages`` for a card too big for one Teams message."""
+    return render_messages(card, names)[0]
+
+
+def render_messages(card: Card, names: Mapping[str, str] | None = None) -> list[Rendered]:
+    """A core card as one Adaptive Card, or several when it would pass Teams' message size
+    (about 28 KB): text is split at line ends, never cut; the buttons ride on the last."""
     mentions: dict[str, str] = {}
-    body: list[Any] = []
+    blocks: list[tuple[Any, set[str]]] = []
+
+    def add(markup: str, **style: Any) -> None:
+        for piece in split_text(markup, TEXT_BLOCK_LIMIT, keep_entities=True):
+            found: dict[str, str] = {}
+            blocks.append((_text_block(to_teams(piece, names, found), **style), set(found)))
+            mentions.update(found)
+
     if card.title:
-        body.append(_text_block(to_teams(card.title, names, mentions), weight="Bolder",
-                                size="Medium"))
+        add(card.title, weight="Bolder", size="Medium")
     if card.body:
-        body.append(_text_block(to_teams(card.body, names, mentions)))
+        add(card.body)
     for item in card.fields:
-        body.append(_text_block(to_teams(item.name, names, mentions), weight="Bolder",
-                                spacing="Medium"))
-        body.append(_text_block(to_teams(item.value, names, mentions), spacing="Small"))
-    if not body:
-        body.append(_text_block(_ZWSP))
-    adaptive = AdaptiveCard(version="1.5", body=body)
-    if card.buttons:
-        adaptive.actions = [_button(b) for b in card.buttons]
-    if mentions:
+        add(item.name, weight="Bolder", spacing="Medium")
+        add(item.value, spacing="Small")
+    if not blocks:
+        blocks.append((_text_block(_ZWSP), set()))
+    groups: list[list[tuple[Any, set[str]]]] = [[]]
+    size = 0
+    for block in blocks:
+        block_size = len(block[0].model_dump_json(by_alias=True, exclude_none=True))
+        if groups[-1] and size + block_size > CARD_BYTES:
+            groups.append([])
+            size = 0
+        groups[-1].append(block)
+        size += block_size
+    rendered = []
+    for index, group in enumerate(groups):
+        adaptive = AdaptiveCard(version="1.5", body=[block for block, _ in group])
+        if card.buttons and index == len(groups) - 1:
+            adaptive.actions = [_button(b) for b in card.buttons]
+        used = [user_id for user_id in mentions if any(user_id in ids for _, ids in group)]
         adaptive.msteams = TeamsCardProperties(width="full", entities=[
-            Mention(text=tag, mentioned=MentionedEntity(id=user_id, name=_tag_name(tag)))
-            for user_id, tag in mentions.items()])
-    else:
-        adaptive.msteams = TeamsCardProperties(width="full")
-    return Rendered(card=adaptive, mentioned=list(mentions))
+            Mention(text=mentions[user_id], mentioned=MentionedEntity(
+                id=user_id, name=_tag_name(mentions[user_id]))) for user_id in used] or None)
+        rendered.append(Rendered(card=adaptive, mentioned=used))
+    return rendered
 
 
 def _tag_name(tag: str) -> str:

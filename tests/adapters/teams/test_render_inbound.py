@@ -149,3 +149,23 @@ def test_the_app_package(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert "ChannelMessage.Read.Group" in rsc
     with pytest.raises(PackageError):
         manifest("not-a-guid")
+
+
+def test_a_card_too_big_for_one_message_is_split_never_cut() -> None:
+    from adapters.teams.render import CARD_BYTES, render_messages
+
+    lines = [f"{n}. <@{BOB.aad}> committed to something worth remembering, line {n}"
+             for n in range(90)]
+    fields = tuple(CardField(name=f"Presenter {n}", value=f"question {n} " + "x" * 900)
+                   for n in range(20))
+    card = Card(title="Meeting summary", body="\n".join(lines), fields=fields,
+                buttons=(Button(label="Next stage", action="next:m1:2"),))
+    messages = render_messages(card, {BOB.aad: "Bob Baker"})
+    assert len(messages) > 1
+    payloads = [m.payload() for m in messages]
+    assert all(len(json.dumps(p)) < CARD_BYTES + 6000 for p in payloads)
+    text = "\n".join(b["text"] for p in payloads for b in p["body"])
+    assert all(f"line {n}" in text for n in range(90))
+    assert all(f"question {n} " in text for n in range(20))
+    assert [bool(p.get("actions")) for p in payloads] == [False] * (len(payloads) - 1) + [True]
+    assert payloads[0]["msteams"]["entities"][0]["mentioned"]["id"] == BOB.aad
