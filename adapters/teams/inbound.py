@@ -67,7 +67,8 @@ class Turn:
     service_url: str
     conversation_id: str           # as Teams gave it (with ``;messageid=`` in a channel)
     reply_to_id: str = ""          # the bot's card an invoke came from
-    answer: Any = None             # the invoke response body, set once by the outbox
+    answer: Any = None             # the invoke response body, chosen by the outbox
+    note: str = ""                 # a private answer to the presser, shown on their card
 
     @property
     def is_invoke(self) -> bool:

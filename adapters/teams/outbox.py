@@ -177,9 +177,12 @@ class TeamsOutbox(Outbox):
             activity_id = await self.host.slots.get(where, card.slot)
             if activity_id:
                 first, *rest = await self._render(where.workspace, card)
-                if (reply is not None and reply.kind == "card" and reply.answer is None
+                if (reply is not None and reply.kind == "card"
+                        and (reply.answer is None or reply.note)
                         and reply.reply_to_id == activity_id):
                     reply.answer = _card_answer(first)
+                    if reply.note:  # the presser's own answer, on their copy of the card
+                        reply.answer = _with_note(reply.answer, reply.note)
                 try:
                     await self._update(where, activity_id, first)
                     for extra in rest:  # a card too big for one message (rare)
@@ -195,16 +198,21 @@ class TeamsOutbox(Outbox):
 
     @carries(Whisper)
     async def whisper(self, effect: Whisper, reply: Turn | None) -> None:
-        """Only the member sees it: the invoke's answer, or their personal chat."""
-        if (reply is not None and reply.may_answer(effect.user)
+        """Only the member sees it: the invoke's answer (a line on the card only the presser
+        sees, or a message), or else their personal chat."""
+        if (reply is not None and reply.is_invoke and effect.user.key == reply.user.key
                 and not effect.card.buttons):  # an answer with buttons needs a card
-            text = render.plain_text(effect.card)
-            if reply.kind == "card":
-                reply.answer = {"statusCode": 200,
-                                "type": "application/vnd.microsoft.activity.message",
-                                "value": text}
+            ids = render.mentioned_ids(effect.card.text)
+            names = await self.references.names(effect.user.workspace, ids) if ids else {}
+            text = render.plain_text(effect.card, names)
+            if reply.kind == "card" and _is_card_answer(reply.answer):
+                reply.answer = _with_note(reply.answer, text)
                 return
-            if reply.kind in ("dialog_open", "dialog_submit"):
+            if reply.answer is None and reply.kind == "card":
+                reply.answer = _message_answer(text)
+                reply.note = text
+                return
+            if reply.answer is None and reply.kind in ("dialog_open", "dialog_submit"):
                 reply.answer = {"task": {"type": "message", "value": text}}
                 return
         if effect.where.direct:
@@ -236,9 +244,7 @@ class TeamsOutbox(Outbox):
             return
         opener = render.form_opener(effect.form, effect.form.title, self.open_form_label)
         if reply is not None and reply.may_answer(effect.user) and reply.kind == "card":
-            reply.answer = {"statusCode": 200,
-                            "type": "application/vnd.microsoft.activity.message",
-                            "value": effect.form.title}
+            reply.answer = _message_answer(effect.form.title)
         if effect.where.direct:
             await self._send(effect.where, opener)
             return
@@ -376,6 +382,24 @@ def _card(payload: dict[str, Any]) -> Any:
     from microsoft_teams.cards import AdaptiveCard
 
     return AdaptiveCard.model_validate(payload)
+
+
+def _message_answer(text: str) -> dict[str, Any]:
+    return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
+            "value": text}
+
+
+def _is_card_answer(answer: Any) -> bool:
+    return isinstance(answer, dict) and answer.get("type") == render.CARD_CONTENT_TYPE
+
+
+def _with_note(answer: dict[str, Any], text: str) -> dict[str, Any]:
+    """The answer card with a line at the bottom that only the presser sees (Teams shows an
+    invoke's card to the member who pressed; everyone else sees the updated card)."""
+    card = dict(answer["value"])
+    card["body"] = [*card.get("body", []), {"type": "TextBlock", "text": text, "wrap": True,
+                                            "isSubtle": True, "spacing": "Medium"}]
+    return {**answer, "value": card}
 
 
 def _card_answer(rendered: render.Rendered) -> dict[str, Any]:

@@ -188,9 +188,9 @@ def _tag_name(tag: str) -> str:
     return tag.removeprefix("<at>").removesuffix("</at>")
 
 
-def plain_text(card: Card) -> str:
-    """The card as one line of plain text, for an invoke's message answer (shown as is)."""
-    text = to_teams(card.text)
+def plain_text(card: Card, names: Mapping[str, str] | None = None) -> str:
+    """The card as plain text, for an invoke's message answer (shown as is)."""
+    text = to_teams(card.text, names)
     text = re.sub(r"\*\*([^*]+)\*\*", r"\1", text)
     return text.replace("<at>", "").replace("</at>", "").strip()
 

@@ -30,6 +30,10 @@ async def to_presentation(world: TeamsWorld) -> None:
     status, body = await world.press(BOB, stage_card(world), "I'm here and I'd like time")
     assert status == 200
     assert body["type"] == "application/vnd.microsoft.card.adaptive"
+    # Bob's copy of the card carries his private answer; everyone's copy does not.
+    assert body["value"]["body"][-1]["text"].startswith("Noted: you're here")
+    assert "Noted" not in activity_text(stage_card(world))
+    assert not [m for m in world.fake.personal_chat(BOB.id) if "Noted" in activity_text(m)]
     await world.say(CAROL, "set here")
     status, body = await world.press(ALICE, stage_card(world), "Next stage")
     assert status == 200
