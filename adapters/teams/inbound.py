@@ -23,6 +23,7 @@ from typing import Any
 from adapters.teams.render import ACTION_KEY, FORM_KEY
 from bot.core.events import ButtonPressed, CommandIssued, FormSubmitted, TextPosted
 from bot.core.refs import ChannelRef, UserRef
+from bot.core.verbs import COMMAND_NAMES
 
 PLATFORM = "teams"
 _COMMAND_WORD = re.compile(r"^\s*/?set\b\s*", re.IGNORECASE)
@@ -185,7 +186,7 @@ def message_event(activity: Activity) -> CommandIssued | TextPosted | None:
     user = user_ref(activity)
     event_id = str(activity.get("id") or "")
     name = safe_name(sender.get("name"))
-    if where.direct or addressed or re.match(r"/set\b", text, re.IGNORECASE):
+    if where.direct or addressed or _typed_command(text):
         command = _COMMAND_WORD.sub("", text, count=1) if _COMMAND_WORD.match(text) else text
         return CommandIssued(where=where, user=user, text=command.strip(), user_name=name,
                              event_id=event_id)
@@ -194,6 +195,17 @@ def message_event(activity: Activity) -> CommandIssued | TextPosted | None:
         return None
     return TextPosted(where=where, user=user, text=_teams_text(raw), user_name=name,
                       event_id=event_id)
+
+
+def _typed_command(text: str) -> bool:
+    """``set next`` or ``/set next`` typed in the channel without mentioning the bot (it reads
+    the channel with its resource-specific permission): a command, not meeting talk."""
+    match = _COMMAND_WORD.match(text)
+    if match is None:
+        return False
+    rest = text[match.end():].lower().split()
+    return text.startswith("/") or bool(rest) and any(
+        rest[:len(name.split())] == name.split() for name in COMMAND_NAMES)
 
 
 def _teams_text(text: str) -> str:

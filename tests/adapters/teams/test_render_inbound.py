@@ -30,7 +30,9 @@ TENANT = FAKE.tenant_id
     ("set next", False, personal(ALICE), CommandIssued),
     ("next", False, personal(ALICE), CommandIssued),
     ("How do I make supervision reflective?", False, CHANNEL, TextPosted),
-    ("set next please", False, GROUP_CHAT, TextPosted),
+    ("set next", False, GROUP_CHAT, CommandIssued),
+    ("set your sights higher?", False, CHANNEL, TextPosted),
+    ("Settle it?", False, CHANNEL, TextPosted),
 ])
 def test_messages_become_commands_when_addressed(text, mention, place, expected) -> None:  # type: ignore[no-untyped-def]
     event = inbound.message_event(MAKE.message(ALICE, place, text, mention_bot=mention))
