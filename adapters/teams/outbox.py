@@ -37,7 +37,7 @@ from bot.platform import Host
 
 log = logging.getLogger("revans.teams")
 TEXT_LIMIT = 20_000
-GONE = frozenset({403, 404})
+GONE = frozenset({404})  # the card was deleted: post it anew (a 403 is not retried by posting)
 HELD_LIMIT = 50  # cards kept for a member who removed the app
 
 

@@ -258,6 +258,12 @@ class TeamsConnectorFake:
         with self._lock:
             return [dict(a) for a in self._conversations.get(conversation_id, [])]
 
+    def delete(self, conversation_id: str, activity_id: str) -> None:
+        """A member deletes a message of the bot's (later updates of it answer 404)."""
+        with self._lock:
+            messages = self._conversations.get(_channel(conversation_id), [])
+            messages[:] = [m for m in messages if m.get("id") != activity_id]
+
     def personal_chat(self, user_id: str) -> list[dict[str, Any]]:
         """The bot's 1:1 chat with ``user_id``, as the member sees it."""
         return self.conversation(personal_conversation_id(user_id))

@@ -128,3 +128,15 @@ async def test_a_form_asked_for_outside_a_dialog_comes_with_a_button_that_opens_
     (button,) = opener["attachments"][0]["content"]["actions"]
     assert button["data"]["msteams"]["type"] == "task/fetch"
     assert button["data"]["revans"] == "commit:m1"
+
+
+async def test_a_deleted_meeting_card_is_posted_anew(world: TeamsWorld) -> None:
+    await set_up(world)
+    await world.say(ALICE, "set start")
+    old = stage_card(world)["id"]
+    world.fake.delete(CHANNEL.conversation_id, old)
+    await world.say(BOB, "set here")
+    card = stage_card(world)
+    assert card["id"] != old and "Bob Baker" in activity_text(card)
+    await world.say(ALICE, "set here")
+    assert stage_card(world)["id"] == card["id"]  # the new one is updated from now on
