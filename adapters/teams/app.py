@@ -12,6 +12,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
+
 from adapters.teams import inbound
 from adapters.teams.inbound import Turn
 from adapters.teams.outbox import References, TeamsOutbox
@@ -195,6 +197,13 @@ async def start_teams(settings: TeamsSettings, host: Host, *,
             login_url=settings.test_seam("teams_login_url"), retry=retry)
     except TeamsStartError as error:
         raise PlatformStartError(str(error)) from error
+    try:
+        await built.token()  # Microsoft refuses a wrong id or secret now, not at the first reply
+    except TeamsStartError as error:
+        raise PlatformStartError(str(error)) from error
+    except aiohttp.ClientError as error:
+        raise PlatformStartError(f"cannot reach Microsoft's login service for the bot's token "
+                                 f"({error}); check the network and TEAMS_TENANT_ID") from error
     references = References(host, service_url)
     outbox = TeamsOutbox(built.app, host, references)
     _wire(built.app, TeamsInbound(host, references, outbox))
