@@ -38,7 +38,7 @@ from bot.core.home import HomeView, home_view
 from bot.core.model import Context, Ping, ProgrammeState, SetState
 from bot.core.programme import DIGEST_PERIOD
 from bot.core.refs import UserRef
-from bot.core.routing import join_code, needs_history, read_command, route
+from bot.core.routing import join_code, needs_history, read_command, record_owner, route
 from bot.core.step import step
 from bot.core.verbs import Parsed
 from bot.observability import EVENT_SECONDS, EVENTS_HANDLED, log_context, logging_context
@@ -217,7 +217,8 @@ class Engine:
             return repository.load_programme(session, target.id, since=now - DIGEST_PERIOD)
         return repository.load(
             session, target.id, with_history=any(needs_history(c) for c in commands),
-            join_code=next((code for c in commands if (code := join_code(c))), None))
+            join_code=next((code for c in commands if (code := join_code(c))), None),
+            record_owner=record_owner(events[0], commands[0]))
 
     def _store(self, session: Session, effect: Effect, new_pings: list[Ping]) -> None:
         match effect:

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
+from bot.core.refs import UserRef
 from bot.core.routing import (
     ByChannel,
     ByCommitment,
     ByCoordinator,
     ByMeeting,
     ByProgramme,
+    ByRecord,
     BySet,
     ByUser,
     Route,
@@ -39,6 +41,17 @@ class Target:
 _SET_BY_HOME = select(SetRow.id).where(SetRow.home_key == bindparam("key"))
 
 
+_MEMBERSHIPS = (select(MemberRow.set_id, SetRow.name)
+                .join(SetRow, SetRow.id == MemberRow.set_id)
+                .where(MemberRow.user_key == bindparam("key"))
+                .order_by(MemberRow.joined_at.desc()))
+
+
+def memberships(session: Session, user: UserRef) -> tuple[str, ...]:
+    """The names of the sets ``user`` is or was a member of, latest joined first."""
+    return tuple(row.name for row in session.execute(_MEMBERSHIPS, {"key": user.key}))
+
+
 def find_target(session: Session, route: Route) -> Target | None:
     """The set or programme an event belongs to, by the key ``routing.route`` built."""
     match route:
@@ -58,6 +71,10 @@ def find_target(session: Session, route: Route) -> Target | None:
                 .where(CoordinatorRow.user_key == user.key)
                 .order_by(ProgrammeRow.created_at.desc()).limit(1))).scalar_one_or_none()
             return Target("programme", found) if found is not None else None
+        case ByRecord(user=user, set_name=set_name):
+            found = [row.set_id for row in session.execute(_MEMBERSHIPS, {"key": user.key})
+                     if set_name is None or row.name.casefold() == set_name.casefold()]
+            return Target("set", found[0]) if found else None
     set_id = find_set_id(session, route)
     return Target("set", set_id) if set_id is not None else None
 

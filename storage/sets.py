@@ -28,6 +28,7 @@ from storage.models import (
     ShareRow,
 )
 from storage.programmes import load_programme_record
+from storage.routing import memberships
 from storage.rows import (
     checkin_from_row,
     checkin_values,
@@ -80,7 +81,7 @@ _PENDING_SHARES = (select(ShareRow.__table__)
 
 
 def load(session: Session, set_id: str, *, with_history: bool = False,
-         join_code: str | None = None) -> Loaded | None:
+         join_code: str | None = None, record_owner: UserRef | None = None) -> Loaded | None:
     """The set's aggregate: the set, members and profiles, the latest meeting (with what was
     said in it while it runs), commitments, check-ins on the open ones, pending shares."""
     row = session.execute(_SET, {"set_id": set_id}).one_or_none()
@@ -137,7 +138,8 @@ def load(session: Session, set_id: str, *, with_history: bool = False,
     state = SetState(set=action_set, members=members, profiles=profiles, meeting=meeting,
                      entries=entries, commitments=commitments, checkins=checkins,
                      history=history, summaries=summaries, shares=shares, programme=programme,
-                     candidate=candidate)
+                     candidate=candidate,
+                     memberships=memberships(session, record_owner) if record_owner else ())
     return Loaded(state=state, version=row.version)
 
 

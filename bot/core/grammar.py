@@ -141,12 +141,12 @@ class Timezone:
 
 @dataclass(frozen=True, slots=True)
 class Export:
-    pass
+    set_name: str | None = None  # in a DM: which set, for someone who was in several
 
 
 @dataclass(frozen=True, slots=True)
 class ForgetMe:
-    pass
+    set_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +239,15 @@ def parse_mention(token: str) -> str | None:
     if match is None:
         return None
     return match.group(1) or match.group(2)
+
+
+def parse_record(verb: str, rest: str) -> Export | ForgetMe:
+    """``export`` / ``forget-me``, optionally naming the set (in a DM, for someone who was in
+    more than one)."""
+    if len(rest) > NAME_LIMIT:
+        raise ParseError(verb, "error.name_too_long", limit=str(NAME_LIMIT))
+    name = rest.strip() or None
+    return Export(set_name=name) if verb == "export" else ForgetMe(set_name=name)
 
 
 def no_args(factory: type) -> object:

@@ -72,8 +72,8 @@ ENGLISH: dict[str, Entry] = {
     "usage.progress": "/set progress <on-track|stuck|done|snooze> [note]",
     "usage.quiet": "/set quiet <HH:MM-HH:MM> [Area/City] | off",
     "usage.timezone": "/set timezone <Area/City>",
-    "usage.export": "/set export",
-    "usage.forget-me": "/set forget-me",
+    "usage.export": "/set export [<set name>]",
+    "usage.forget-me": "/set forget-me [<set name>]",
     "usage.help": "/set help [command]",
     "usage.programme": "/set programme create <name> | join <code> | leave | coordinator "
                        "<@user> | code",
@@ -114,8 +114,10 @@ ENGLISH: dict[str, Entry] = {
     "help.quiet": "your quiet hours (no check-ins then), in your own time zone if you name it "
                   "(e.g. `22:00-07:00 Europe/Paris`; default: the set's), or off",
     "help.timezone": "the set's time zone (facilitator)",
-    "help.export": "your own record, as a Markdown file by DM",
-    "help.forget-me": "erase what you said in this set; counts stay",
+    "help.export": "your own record, as a Markdown file by DM (members and former members; "
+                   "in a DM, name the set if you were in several)",
+    "help.forget-me": "erase what you said in this set, everywhere it is stored; counts stay "
+                      "(members and former members; in a DM, name the set)",
     "help.help": "this list, or one command's usage",
     "help.programme": "programmes of sets across organisations: create, join, leave, "
                       "coordinator, code",
@@ -190,6 +192,8 @@ ENGLISH: dict[str, Entry] = {
     "command.timezone.zone": "Area/City, e.g. Europe/London",
     "command.export": "Your own record, as a Markdown file by DM",
     "command.forget-me": "Erase what you said in this set; counts stay",
+    "command.export.set": "In a DM: the set, if you were in several",
+    "command.forget-me.set": "In a DM: the set, if you were in several",
     "command.help": "The commands, or one command's usage",
     "command.help.command": "A command, e.g. schedule",
     "command.programme create": "Make this shared channel a programme's channel",
@@ -348,6 +352,17 @@ ENGLISH: dict[str, Entry] = {
     "forget.done_former": "Erased from {name}: {what}. Wherever I stored or posted them they "
                           "now read “[erased at the member's request]”. Your check-ins have "
                           "stopped. Counts stay.",
+    "record.none": "I hold no record of yours: you have never been a member of a set. "
+                   "(`/set export` and `/set forget-me` are for members and former members.)",
+    "record.none_named": "You have never been a member of a set called “{set}”, so I hold no "
+                         "record of yours there.",
+    "record.never_member": "You have never been a member of {name}, so I hold no record of "
+                           "yours here. (`/set export` and `/set forget-me` are for its members "
+                           "and former members.)",
+    "record.which": "You are or were in several sets: {sets}. Say which one, e.g. "
+                    "`/set {verb} {example}`.",
+    "record.other_set": "This is the channel of {name}. For another set, type the command in a "
+                        "DM with me, naming the set.",
     "forget.nothing": "There is nothing left to erase in {name}: what you said there has "
                       "already been erased, and you get no check-ins from it.",
     "forget.count.presentations.one": "{count} presentation",

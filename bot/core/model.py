@@ -333,6 +333,8 @@ class SetState:
     history: tuple[Entry, ...] | None = None
     summaries: Mapping[str, str] | None = None
     shares: tuple[Share, ...] = ()
+    # For a DM export / forget-me: the names of every set the person is or was a member of.
+    memberships: tuple[str, ...] = ()
     programme: Programme | None = None  # the programme the set belongs to (read-only here)
     candidate: Programme | None = None  # the programme a typed join code names, if any
 

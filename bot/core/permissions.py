@@ -12,6 +12,7 @@ from bot.core.refs import UserRef
 class Role(StrEnum):
     ANYONE = "anyone"
     MEMBER = "member"
+    MEMBER_OR_FORMER = "member-or-former"  # rights over one's own record survive leaving
     FACILITATOR = "facilitator"
     FACILITATOR_OR_PRESENTER = "facilitator-or-presenter"
     COORDINATOR = "coordinator"  # a programme's: checked against the programme, never a set
@@ -28,6 +29,8 @@ def holds(state: SetState, user: UserRef, role: Role) -> bool:
         return True
     if role is Role.COORDINATOR:
         return False
+    if role is Role.MEMBER_OR_FORMER:
+        return user.key in state.members
     if state.member(user) is None:
         return False
     if role is Role.MEMBER:

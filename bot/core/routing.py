@@ -20,7 +20,7 @@ from bot.core.events import (
     PingMissed,
     TextPosted,
 )
-from bot.core.grammar import ProgrammeJoin
+from bot.core.grammar import Export, ForgetMe, ProgrammeJoin
 from bot.core.model import PingKind
 from bot.core.refs import ChannelRef, UserRef
 from bot.core.verbs import COORDINATOR_COMMANDS, Load, Parsed, Target, button_target, read
@@ -56,6 +56,15 @@ class ByUser:
 
 
 @dataclass(frozen=True, slots=True)
+class ByRecord:
+    """``export`` / ``forget-me`` in a DM: a set the person is or was a member of (rights over
+    one's own record survive leaving); the one named, else the latest joined."""
+
+    user: UserRef
+    set_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ByCoordinator:
     """A coordinator's command in a DM: the programme they coordinate (the latest, if several)."""
 
@@ -67,7 +76,8 @@ class ByProgramme:
     programme_id: str
 
 
-Route = ByChannel | BySet | ByMeeting | ByCommitment | ByUser | ByCoordinator | ByProgramme
+Route = (ByChannel | BySet | ByMeeting | ByCommitment | ByUser | ByRecord | ByCoordinator
+         | ByProgramme)
 
 
 def read_command(event: Event) -> Parsed | None:
@@ -79,7 +89,10 @@ def route(event: Event, command: Parsed | None = None) -> Route:
     """The key of the aggregate ``event`` belongs to (``command``: its line, read once)."""
     match event:
         case CommandIssued() if event.where.direct:
-            name = (command or read(event.text)).name
+            command = command or read(event.text)
+            name = command.name
+            if isinstance(command.command, Export | ForgetMe):
+                return ByRecord(event.user, command.command.set_name)
             return ByCoordinator(event.user) if name in COORDINATOR_COMMANDS else ByUser(event.user)
         case CommandIssued() | TextPosted():
             return ByUser(event.user) if event.where.direct else ByChannel(event.where)
@@ -116,6 +129,15 @@ def needs_history(command: Parsed | None) -> bool:
     """Whether ``step`` needs every entry of the set (the table says which verbs do)."""
     verb = command.verb if command is not None and command.command is not None else None
     return verb is not None and verb.loads is Load.HISTORY
+
+
+def record_owner(event: Event, command: Parsed | None) -> UserRef | None:
+    """Whose record a DM ``export`` / ``forget-me`` is about: the engine loads the names of
+    every set they are or were in, so the core can ask which one they mean."""
+    if (isinstance(event, CommandIssued) and event.where.direct and command is not None
+            and isinstance(command.command, Export | ForgetMe)):
+        return event.user
+    return None
 
 
 def join_code(command: Parsed | None) -> str | None:

@@ -154,6 +154,10 @@ def _command(state: SetState | ProgrammeState | None, event: CommandIssued, pars
         return _create(state, event, command, ctx)
     if isinstance(state, ProgrammeState):
         return programme.run(state, event, command, name, ctx)
+    if isinstance(command, grammar.Export | grammar.ForgetMe):
+        refused = _record_refusal(state, event, command)
+        if refused is not None:
+            return refused
     if state is None:
         if event.where.direct and name in COORDINATOR_COMMANDS:
             return refuse(state, event, "programme.not_a_coordinator")
@@ -166,6 +170,28 @@ def _command(state: SetState | ProgrammeState | None, event: CommandIssued, pars
     if not holds(state, event.user, verb.role):
         return _not_allowed(state, event, name, verb.role)
     return _run(state, event, command, ctx)
+
+
+def _record_refusal(state: SetState | None, event: CommandIssued,
+                    command: grammar.Export | grammar.ForgetMe) -> Result | None:
+    """Who may export or erase a record, and which: a member or former member, of the set of
+    the channel, or in a DM of the set they name (needed if they were in several)."""
+    named = command.set_name
+    if state is None:
+        if named is not None:
+            return refuse(state, event, "record.none_named", set=quoted(named, 100))
+        return refuse(state, event, "record.none" if event.where.direct else "set.not_a_set")
+    if event.user.key not in state.members:
+        return refuse(state, event, "record.never_member", name=quoted(state.set.name, 100))
+    if event.where.direct:
+        if named is None and len(state.memberships) > 1:
+            listed = ", ".join(f"“{quoted(n, 100)}”" for n in state.memberships)
+            verb = "export" if isinstance(command, grammar.Export) else "forget-me"
+            return refuse(state, event, "record.which", sets=listed, verb=verb,
+                          example=quoted(state.memberships[0], 100))
+    elif named is not None and named.casefold() != state.set.name.casefold():
+        return refuse(state, event, "record.other_set", name=quoted(state.set.name, 100))
+    return None
 
 
 def _create(state: SetState | ProgrammeState | None, event: CommandIssued,
