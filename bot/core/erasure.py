@@ -164,15 +164,17 @@ def erase_in_state(state: SetState, user: UserRef, org: str | None = None) -> Se
 
 def bot_messages(state: SetState, user: UserRef) -> list[str]:
     """The slots of the set's channel under which the bot may have posted the member's
-    words (besides the summaries and the running meeting's card)."""
+    words not erased yet (besides the summaries and the running meeting's card)."""
     history = state.history if state.history is not None else state.entries
-    slots = [said_slot(e.id) for e in history
-             if e.user == user and e.kind in (EntryKind.PRESENTATION, EntryKind.INSIGHT)]
+    slots = [said_slot(e.id) for e in history if e.user == user and not erased(e.text)
+             and e.kind in (EntryKind.PRESENTATION, EntryKind.INSIGHT)]
     mine = [c for c in state.commitments.values() if c.owner == user]
-    slots += [commit_slot(c.id) for c in mine]
+    slots += [commit_slot(c.id) for c in mine if not erased(c.text)]
     slots += [report_slot(c.reviewed_meeting_id, user, c.id) for c in mine
-              if c.reviewed_meeting_id]
+              if c.reviewed_meeting_id and not erased(c.account)]
     for commitment in mine:
+        if erased(commitment.text):
+            continue
         slots.append(help_slot(commitment.id, "-"))
         slots += [help_slot(commitment.id, a.id) for a in state.checkins
                   if a.commitment_id == commitment.id and a.answer is Progress.STUCK]
