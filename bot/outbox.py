@@ -13,6 +13,10 @@ platform's inbound built for the event being handled (``None`` for pings). ``sen
 method for ``type(effect)`` (raising ``TypeError`` for a type nobody marked) and runs it
 through ``around``, which a subclass overrides to turn its platform's errors into log lines.
 
+An ``Update`` edits the message remembered under its card's slot and posts the card anew when
+that message is unknown or gone, except an ``Update`` with ``edit_only`` (erasure taking a
+member's words back): that one edits what exists and posts nothing. Every outbox honours it.
+
 ``split_text`` is the one text splitter, for every platform's length limit.
 """
 

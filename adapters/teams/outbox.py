@@ -175,6 +175,8 @@ class TeamsOutbox(Outbox):
             return
         async with self.host.slots.lock(where, card.slot):
             activity_id = await self.host.slots.get(where, card.slot)
+            if not activity_id and effect.edit_only:
+                return  # erasure edits what was posted; it posts nothing new
             if activity_id:
                 first, *rest = await self._render(where.workspace, card)
                 if (reply is not None and reply.kind == "card"
@@ -191,6 +193,8 @@ class TeamsOutbox(Outbox):
                 except httpx.HTTPStatusError as error:
                     if error.response.status_code not in GONE:
                         raise
+                    if effect.edit_only:
+                        return
                     log.info("card %s in %s is gone (%s); posting it anew", card.slot,
                              where.channel, error.response.status_code)
             sent = await self._post(where, card)
