@@ -180,3 +180,24 @@ async def test_a_member_from_another_organisation_in_a_shared_channel(world: Sla
     members = sorted(await world.runtime.db.run(
         lambda session: session.execute(select(MemberRow.user_key)).scalars().all()))
     assert members == ["slack:T1:UALICE", "slack:T1:UEXT"]
+
+
+async def test_forget_me_edits_the_bots_messages_in_slack_and_posts_nothing_new(
+        world: SlackWorld) -> None:
+    """The commitment the bot posted and the stage card are edited to read as erased; slots
+    that were never posted (no help request, no insight) post nothing."""
+    send = world.send
+    await to_commitment(world)
+    await send.command(user="UBOB", channel=CHANNEL, text="commit Confront XYZZYBOSS at lunch")
+    await world.settle()
+    posted_before = len(world.fake.calls_to("chat.postMessage"))
+    await send.command(user="UBOB", channel=CHANNEL, text="forget-me")
+    await world.settle()
+    assert len(world.fake.calls_to("chat.postMessage")) == posted_before
+    shown = [m for m in world.fake.channel_messages(CHANNEL)]
+    assert not any("XYZZYBOSS" in (m.text or "") + str(m.blocks) for m in shown)
+    assert any("[erased at the member's request]" in (m.text or "") + str(m.blocks)
+               for m in shown if m.edits)
+    (reply,) = [c for c in world.fake.calls_to("chat.postEphemeral") if c.args["user"] == "UBOB"
+                and "Erased from" in c.args["text"]]
+    assert "1 commitment" in reply.args["text"]
