@@ -449,7 +449,7 @@ def parse_org(verb: str, rest: str) -> Org:
 
 def parse_announce(verb: str, rest: str) -> Announce:
     """``--all`` is a whole word: ``--allhands`` is an unknown flag, not ``--all``."""
-    first, _, after = rest.partition(" ")
+    first, after = (rest.split(None, 1) + [""])[:2] if rest.strip() else ("", "")
     everywhere = first.lower() == "--all"
     if first.startswith("--") and not everywhere:
         raise ParseError(verb, "error.unknown_flag", flag=first)

@@ -69,6 +69,7 @@ PARSED = [
     ("help commit", grammar.Help(verb="commit")),
     ("announce --all call moved", grammar.Announce(text="call moved", everywhere=True)),
     ("announce call moved", grammar.Announce(text="call moved", everywhere=False)),
+    ("announce --ALL\tcall moved", grammar.Announce(text="call moved", everywhere=True)),
     ("announce all hands at 3", grammar.Announce(text="all hands at 3", everywhere=False)),
     ("digest weekly mon 09:00", grammar.Digest(csv=False, weekday=0, at=time(9))),
     ("digest weekly Friday 16:30", grammar.Digest(csv=False, weekday=4, at=time(16, 30))),
