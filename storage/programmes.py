@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from bot.core.erasure import ERASED
 from bot.core.model import (
     Programme,
     ProgrammeState,
@@ -75,7 +76,8 @@ def load_programme(session: Session, programme_id: str,
     waiting = tuple(ReleasedShare(id=row.id, text=row.text) for row in session.execute(
         select(ShareRow.id, ShareRow.text)
         .where(ShareRow.programme_id == programme_id, ShareRow.confirmed.is_(True),
-               ShareRow.withdrawn.is_(False), ShareRow.released_at.is_(None))
+               ShareRow.withdrawn.is_(False), ShareRow.released_at.is_(None),
+               ShareRow.text != ERASED)
         .order_by(ShareRow.id)))
     state = ProgrammeState(programme=programme, sets=tuple(digests), shares_released=released,
                            to_release=waiting)

@@ -153,7 +153,8 @@ def erase_in_state(state: SetState, user: UserRef, org: str | None = None) -> Se
         else c for cid, c in state.commitments.items()}
     checkins = tuple(replace(a, note=ERASED if a.note else "") if a.user == user else a
                      for a in state.checkins)
-    shares = tuple(replace(s, text=ERASED) if s.user == user else s for s in state.shares)
+    shares = tuple(replace(s, text=ERASED, withdrawn=s.withdrawn or s.released_at is None)
+                   if s.user == user else s for s in state.shares)  # never released now
     members = dict(state.members)
     if user.key in members:
         members[user.key] = replace(members[user.key], org=org)

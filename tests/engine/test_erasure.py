@@ -127,3 +127,32 @@ async def test_a_former_member_exports_and_erases_from_the_channel_and_a_dm(
         assert elsewhere.startswith("This is the channel of First set.")
     finally:
         await h.close()
+
+
+async def test_a_learning_shared_and_then_erased_is_never_released(database_url: str) -> None:
+    from bot.core.events import CommandIssued
+    from tests.engine.test_programme import CORA, SHARED, h_code
+    from tests.support.engine import RecordingOutbox
+
+    h = await EngineHarness.open(database_url)
+    elsewhere = RecordingOutbox()
+    h.runtime.engine.outboxes["other"] = elsewhere
+    try:
+        await h.send(CommandIssued(where=SHARED, user=CORA, text="programme create P"))
+        code = h_code([e for e in elsewhere.sent if isinstance(e, Whisper)][0].card.body)
+        await h.cmd("alice", "create Sharing set")
+        await h.cmd("bob", "join")
+        await h.cmd("alice", f"programme join {code}")
+        preview = [e for e in await h.cmd("bob", "share XYZZYSHARED learning")
+                   if isinstance(e, Whisper)][-1]
+        await h.press("bob", preview.card.buttons[0].action)
+        (reply,) = texts([e for e in await h.cmd("bob", "forget-me") if isinstance(e, Whisper)])
+        assert "1 shared learning" in reply
+        elsewhere.sent.clear()
+        await h.advance(days=8)  # the weekly digest
+        posted = [e.card for e in elsewhere.sent if isinstance(e, Post)]
+        assert posted and all("XYZZYSHARED" not in str(c) and ERASED not in str(c)
+                              for c in posted)
+        assert not any(c.title == "A learning shared from one of the sets" for c in posted)
+    finally:
+        await h.close()
