@@ -63,6 +63,10 @@ class MatrixOutbox(Outbox):
         async with slots.lock(effect.where, effect.card.slot):
             event_id = await slots.get(effect.where, effect.card.slot)
             room_id = effect.where.channel
+            if effect.edit_only:  # erasure: an edit would leave the words in the history
+                if event_id is not None:
+                    await self._redact_with_edits(room_id, event_id)
+                return
             if event_id is None:
                 event_id = await self._send_card(room_id, effect.card)
                 await slots.put(effect.where, effect.card.slot, event_id)
@@ -70,6 +74,14 @@ class MatrixOutbox(Outbox):
             await self.api.send(room_id, render.edit_content(
                 event_id, render.card_content(effect.card)))
             await self._reseed(room_id, event_id, effect.card)
+
+    async def _redact_with_edits(self, room_id: str, event_id: str) -> None:
+        """Take a message back on Matrix: an edit keeps the original (and every earlier edit)
+        in the room's history, so the message and its edits are redacted instead."""
+        for edit in await self.api.relations(room_id, event_id, "m.replace"):
+            if edit.get("event_id"):
+                await self.api.redact(room_id, str(edit["event_id"]))
+        await self.api.redact(room_id, event_id)
 
     @carries(Whisper)
     async def whisper(self, effect: Whisper, reply: Reply | None) -> None:

@@ -100,3 +100,24 @@ async def test_a_whole_meeting_and_a_checkin_cycle_with_a_restart(world: World) 
         mentions = message.original.get("m.mentions")
         assert mentions is not None, message.body
         assert "room" not in mentions, message.body
+
+
+async def test_forget_me_redacts_the_bots_messages_that_carried_the_words(world: World) -> None:
+    """On Matrix an edit keeps the original text in the room's history, so erasure redacts
+    the bot's message (and its edits) instead of editing it."""
+    w = world
+    await _set_up(w)
+    await w.alice.command(w.room, "start")
+    await w.bob.command(w.room, "here bid")
+    for _ in range(3):
+        await w.alice.command(w.room, "next")
+    await w.bob.command(w.room, "commit Confront XYZZYBOSS at lunch")
+    posted = await w.alice.wait_text(w.room, "Committed: ", sender=w.bot_id)
+    assert "XYZZYBOSS" in posted.body
+    await w.bob.command(w.room, "forget-me")
+    await w.bob.wait_text(await w.dm_room(w.bob), "Erased from Leaders")
+    await w.settle()
+    original = await w.alice.call(
+        "GET", f"/_matrix/client/v3/rooms/{w.room}/event/{posted.event_id}")
+    assert "XYZZYBOSS" not in str(original.get("content")), "the message was redacted"
+    assert original.get("unsigned", {}).get("redacted_because")
