@@ -7,6 +7,7 @@ of its own, small enough to read at once:
 - ``storage.pings``: the ping queue (claims, leases, advisory locks);
 - ``storage.idempotency``: platform event ids already handled, and message slots;
 - ``storage.adapter_state``: platforms' own small persisted values;
+- ``storage.erasure``: a member's texts blanked by author column (``/set forget-me``);
 - ``storage.rows`` (rows to core values and back) and ``storage.sql`` (SQL written once).
 
 Every function takes the session it works in; the caller owns the transaction
