@@ -177,8 +177,9 @@ class PingDelivery:
             return
         sent = [i for i, status in unmarked.items() if status == "sent"]
         missed = [i for i, status in unmarked.items() if status == "missed"]
-        await self.db.run(partial(repository.finish_all, sent=sent, missed=missed,
-                                  now=self.clock.now()))
+        now = self.clock.now()
+        await self.db.run(partial(repository.finish_all, sent=sent, missed=missed, now=now,
+                                  held=sorted(self._held), lease_until=now + self.lease))
         count_pings("delivered", len(sent))
         count_pings("missed", len(missed))
 

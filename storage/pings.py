@@ -112,9 +112,18 @@ def finish(session: Session, ping_ids: Sequence[str], status: str, now: datetime
 
 
 def finish_all(session: Session, sent: Sequence[str], missed: Sequence[str],
-               now: datetime) -> None:
+               now: datetime, held: Sequence[str] = (),
+               lease_until: datetime | None = None) -> None:
+    """Mark what went out, and renew the lease on what this process still holds: a live
+    claimer working through a long batch on a slow machine keeps its claim, so no other
+    process sends those pings again; only a dead claimer's lease runs out."""
     finish(session, sent, "sent", now)
     finish(session, missed, "missed", now)
+    if held and lease_until is not None:
+        session.execute(update(PingRow).where(PingRow.id.in_(list(held)),
+                                              PingRow.status == "sending",
+                                              PingRow.claimed_until >= now)
+                        .values(claimed_until=lease_until))
 
 
 def release(session: Session, ping_ids: Sequence[str]) -> None:

@@ -48,3 +48,28 @@ async def test_a_lapsed_lease_is_taken_back_and_counted_as_retried(database_url:
         assert sorted(retried) == sorted(p.id for p in first)
     finally:
         await db.dispose()
+
+
+async def test_a_live_claimer_marking_progress_keeps_the_rest_of_its_batch(
+        database_url: str) -> None:
+    """A slow batch: each time the claimer marks what it sent, it renews the lease on what it
+    still holds, so another process cannot take those pings and send them a second time."""
+    await seed_checkins(database_url, sets=1, pings=3, now=NOW)
+    db = Database(database_url)
+    lease = timedelta(seconds=30)
+    try:
+        batch = await db.run(partial(repository.claim_due, now=NOW, lease_until=NOW + lease,
+                                     limit=10))
+        sent, *held = sorted(p.id for p in batch)
+        progress = NOW + timedelta(seconds=20)
+        await db.run(partial(repository.finish_all, sent=[sent], missed=[], now=progress,
+                             held=held, lease_until=progress + lease))
+        past_first_lease = NOW + timedelta(seconds=35)
+        assert await db.run(partial(repository.claim_due, now=past_first_lease,
+                                    lease_until=past_first_lease + lease, limit=10)) == []
+        past_renewal = progress + lease + timedelta(seconds=1)
+        again = await db.run(partial(repository.claim_due, now=past_renewal,
+                                     lease_until=past_renewal + lease, limit=10))
+        assert sorted(p.id for p in again) == held  # the claimer died after all: taken back
+    finally:
+        await db.dispose()
