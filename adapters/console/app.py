@@ -63,6 +63,7 @@ class ConsoleApp:
         self.delivery = delivery
         self.clock = clock
         self.outbox = outbox
+        self.screen = outbox.screen  # what the outbox drew, which typed lines point at
         self.workspace = workspace
         self.channel = channel
         self.write = write
@@ -98,7 +99,7 @@ class ConsoleApp:
             # pings made "at the same time"), so a script reads the same on every run.
             self.clock.advance(LINE_TICK)
         event = to_event(stripped, workspace=self.workspace, default_channel=self.channel,
-                         outbox=self.outbox)
+                         screen=self.screen)
         if isinstance(event, ConsoleError):
             self.write(f"  (console) {event.message}")
         elif event is not None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from adapters.console.outbox import ConsoleOutbox, dm_channel
+from adapters.console.outbox import dm_channel
+from adapters.console.screen import Screen
 from bot.core.events import ButtonPressed, CommandIssued, Event, FormSubmitted, TextPosted
 from bot.core.refs import ChannelRef, UserRef
 
@@ -28,8 +29,9 @@ def user(workspace: str, name: str) -> UserRef:
 
 
 def to_event(line: str, *, workspace: str, default_channel: str,
-             outbox: ConsoleOutbox) -> Event | ConsoleError | None:
-    """The event a typed line means, a ``ConsoleError``, or ``None`` for a line to ignore."""
+             screen: Screen) -> Event | ConsoleError | None:
+    """The event a typed line means, a ``ConsoleError``, or ``None`` for a line to ignore;
+    ``/press`` and ``/form`` name what ``screen`` shows."""
     match = _SPEAKER.match(line.strip())
     if match is None:
         return ConsoleError("Type as a member: `alice> /set help` (or `/help` for the console).")
@@ -49,12 +51,12 @@ def to_event(line: str, *, workspace: str, default_channel: str,
     if text.startswith("/press"):
         wanted = text[len("/press"):].strip()
         number = wanted.isascii() and wanted.isdigit()  # "²" and "٣" are labels, not numbers
-        button = outbox.buttons.get(int(wanted)) if number else outbox.find(wanted, where)
+        button = screen.buttons.get(int(wanted)) if number else screen.find(wanted, where)
         if button is None:
             return ConsoleError(f"There is no button {wanted or '?'} here.")
         return ButtonPressed(where=button.where, user=who, action=button.action, user_name=name)
     if text.startswith("/form"):
-        opened = outbox.forms.pop(who.id, None)
+        opened = screen.take_form(who.id)
         if opened is None:
             return ConsoleError(f"{name} has no form open: press a button that opens one.")
         form, form_where = opened

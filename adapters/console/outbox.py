@@ -1,23 +1,18 @@
-"""The console's outbox: prints effects and remembers buttons, slots and the open form."""
+"""The console's outbox: prints effects, and draws their buttons and forms on the screen."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from adapters.console.render import card_lines, form_lines, plain
-from bot.core.cards import Card, Form
+from adapters.console.render import card_lines, form_lines
+from adapters.console.screen import PressableButton, Screen
+from bot.core.cards import Card
 from bot.core.effects import DirectMessage, OpenForm, Post, Update, Whisper
 from bot.core.refs import ChannelRef
 from bot.outbox import Outbox, carries
 from bot.platform import Reply
 
-
-@dataclass(frozen=True, slots=True)
-class PressableButton:
-    action: str
-    label: str
-    where: ChannelRef
+__all__ = ["ConsoleOutbox", "PressableButton", "dm_channel"]
 
 
 class ConsoleOutbox(Outbox):
@@ -25,21 +20,11 @@ class ConsoleOutbox(Outbox):
 
     platform = "console"
 
-    def __init__(self, write: Callable[[str], None] = print) -> None:
+    def __init__(self, write: Callable[[str], None] = print,
+                 screen: Screen | None = None) -> None:
         self.write = write
-        self.buttons: dict[int, PressableButton] = {}
-        self.forms: dict[str, tuple[Form, ChannelRef]] = {}
-        self.files: dict[str, str] = {}
+        self.screen = screen if screen is not None else Screen()
         self._slots: dict[tuple[str, str], tuple[list[str], dict[str, int]]] = {}
-
-    def find(self, label: str, where: ChannelRef) -> PressableButton | None:
-        """The newest button called ``label`` shown in ``where``."""
-        wanted = label.strip().lower()
-        for number in sorted(self.buttons, reverse=True):
-            button = self.buttons[number]
-            if button.where == where and plain(button.label).lower() == wanted:
-                return button
-        return None
 
     def _numbers(self, card: Card, where: ChannelRef,
                  reuse: dict[str, int] | None = None) -> list[int]:
@@ -48,10 +33,7 @@ class ConsoleOutbox(Outbox):
             if reuse and button.action in reuse:
                 numbers.append(reuse[button.action])
                 continue
-            number = len(self.buttons) + 1
-            self.buttons[number] = PressableButton(action=button.action, label=button.label,
-                                                   where=where)
-            numbers.append(number)
+            numbers.append(self.screen.show_button(button, where))
         return numbers
 
     def _show(self, header: str, card: Card, where: ChannelRef) -> None:
@@ -102,14 +84,14 @@ class ConsoleOutbox(Outbox):
         where = dm_channel(effect.user.workspace, effect.user.id)
         self._show(f"[DM to {effect.user.id}] bot:", effect.card, where)
         if effect.attachment is not None:
-            self.files[effect.attachment.filename] = effect.attachment.content
+            self.screen.files[effect.attachment.filename] = effect.attachment.content
             self.write(f"┃ 📎 {effect.attachment.filename}")
             for line in effect.attachment.content.splitlines():
                 self.write(f"┃ │ {line}")
 
     @carries(OpenForm)
     async def _form(self, effect: OpenForm, reply: Reply = None) -> None:
-        self.forms[effect.user.id] = (effect.form, effect.where)
+        self.screen.forms[effect.user.id] = (effect.form, effect.where)
         self.write(f"[form for {effect.user.id}]")
         for line in form_lines(effect.form):
             self.write(line)
