@@ -13,7 +13,8 @@ from adapters import registry
 from bot.platform import Platform
 
 ROOT = Path(__file__).resolve().parents[1]
-PLATFORM_NAME = re.compile(r"slack|discord", re.IGNORECASE)
+PLATFORM_NAME = re.compile("|".join(plugin.name for plugin in registry.platforms()),
+                           re.IGNORECASE)
 # Named, so that any new mention fails: the catalogue keeps each adapter's own words under
 # ``platform.<name>.*`` (one catalogue for every language), and the question classifier
 # strips every platform's link markup before it reads a message.
