@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 DEMO_START = datetime(2026, 11, 3, 9, 50, tzinfo=UTC)
 
 DEMO_SCRIPT = """\
-# Revans demo: one action learning set, two meetings, check-ins in between.
+# Revans demo: one action learning set, two meetings, check-ins, apologies and an edited
+# action in between.
 # Alice makes the channel a set's home; Bob and Carol join (accepting the ground rules).
 alice> /set create Practice Educators North
 bob> /set join
@@ -51,6 +52,13 @@ bob (dm)> /press On track
 carol (dm)> /set progress stuck the volunteers I call never answer
 carol (dm)> /press Ask my set for help
 bob> /set actions
+#
+# Bob sharpens his action (its history shows at the review). Dave joins, and sends apologies
+# for the next meeting: he is listed on the opening card, not called on, and not counted absent.
+bob (dm)> /set actions mine
+bob (dm)> /set action 1 Ask the team and the two seniors what they want from supervision
+dave> /set join
+dave> /set apologies at a conference that day
 #
 # The days before the next meeting: more check-ins, then the reminders.
 /clock +16d

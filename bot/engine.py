@@ -35,12 +35,21 @@ from bot.core.effects import (
 )
 from bot.core.events import Event
 from bot.core.home import HomeView, home_view
-from bot.core.model import Context, Ping, ProgrammeState, SetState
+from bot.core.model import Context, HolidayCalendar, Ping, ProgrammeState, SetState
 from bot.core.programme import DIGEST_PERIOD
 from bot.core.refs import UserRef
-from bot.core.routing import join_code, needs_history, read_command, record_owner, route
+from bot.core.routing import (
+    join_code,
+    needs_history,
+    needs_past_meetings,
+    read_command,
+    record_owner,
+    route,
+)
 from bot.core.step import step
 from bot.core.verbs import Parsed
+from bot.holiday_calendar import PUBLIC_HOLIDAYS
+from bot.ical import render_files
 from bot.observability import EVENT_SECONDS, EVENTS_HANDLED, log_context, logging_context
 from storage import erasure, repository
 from storage.database import Database
@@ -87,6 +96,7 @@ class Engine:
     # Erasures committed and not yet scrubbed from the file; an extra scrub is harmless, so
     # a flag shared by concurrent transactions is enough.
     _erasures_pending: int = 0
+    holidays: HolidayCalendar = PUBLIC_HOLIDAYS
 
     async def handle(self, event: Event, reply: Any = None) -> tuple[Effect, ...]:
         """Decide and commit ``event``, then carry out its outbound effects; ``reply`` is the
@@ -180,7 +190,8 @@ class Engine:
         commands = [read_command(event) for event in fresh]  # each /set line read once
         loaded = self._load(session, fresh, commands, now)
         state = loaded.state if loaded is not None else None
-        context = Context(now=now, new_id=self.id_factory, default_timezone=self.default_timezone)
+        context = Context(now=now, new_id=self.id_factory, default_timezone=self.default_timezone,
+                          holidays=self.holidays)
         outputs: list[tuple[Effect, ...]] = []
         for event, command in zip(fresh, commands, strict=True):
             result = step(state, event, context, command)
@@ -190,7 +201,7 @@ class Engine:
                 if isinstance(effect, STORAGE):
                     self._store(session, effect, new_pings)
                 elif isinstance(effect, OUTBOUND):
-                    outbound.append(effect)
+                    outbound.append(render_files(effect, now))
                 else:
                     raise TypeError(f"unknown effect type: {type(effect).__name__}")
             outputs.append(tuple(outbound))
@@ -218,7 +229,8 @@ class Engine:
         return repository.load(
             session, target.id, with_history=any(needs_history(c) for c in commands),
             join_code=next((code for c in commands if (code := join_code(c))), None),
-            record_owner=record_owner(events[0], commands[0]))
+            record_owner=record_owner(events[0], commands[0]),
+            with_past_meetings=any(needs_past_meetings(c) for c in commands))
 
     def _store(self, session: Session, effect: Effect, new_pings: list[Ping]) -> None:
         match effect:

@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 
 from bot.core.erasure import ERASED
 from bot.core.refs import UserRef
-from storage.models import CheckinRow, CommitmentRow, EntryRow, MeetingRow, ShareRow
+from storage.models import (
+    ApologyRow,
+    CheckinRow,
+    CommitmentChangeRow,
+    CommitmentRow,
+    EntryRow,
+    MeetingRow,
+    ShareRow,
+)
 
 # (model, author column, text columns): every stored text a member typed, by its author.
 AUTHORED_TEXT: tuple[tuple[type, str, tuple[str, ...]], ...] = (
@@ -24,6 +32,8 @@ AUTHORED_TEXT: tuple[tuple[type, str, tuple[str, ...]], ...] = (
     (CommitmentRow, "owner_key", ("text", "account")),  # commitments and their reports
     (CheckinRow, "user_key", ("note",)),  # check-in notes
     (ShareRow, "user_key", ("text",)),  # learnings shared with the programme
+    (ApologyRow, "user_key", ("note",)),  # notes sent with apologies
+    (CommitmentChangeRow, "user_key", ("before", "after")),  # edited texts, drop reasons
 )
 
 

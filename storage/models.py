@@ -7,10 +7,21 @@ Times are stored as UTC and always read back timezone-aware (``UTCDateTime``).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Index, Integer, String, Text, false
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -67,6 +78,11 @@ class SetRow(Base):
     programme_id: Mapped[str | None] = mapped_column(String(32), index=True)
     joined_programme_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    holidays: Mapped[str | None] = mapped_column(String(20))
+    link: Mapped[str | None] = mapped_column(String(500))
+    calendar_anchor: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    calendar_exdates: Mapped[list[str]] = mapped_column(JSON, default=list)
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ProgrammeRow(Base):
@@ -121,6 +137,10 @@ class MemberRow(Base):
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     org: Mapped[str | None] = mapped_column(String(200))
+    org_shown: Mapped[bool] = mapped_column(Boolean, default=False)
+    away_until: Mapped[date | None] = mapped_column(Date)
+    checkins_paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    calendar_taken: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (Index("ix_members_user", "user_key"),)
 
@@ -148,6 +168,7 @@ class MeetingRow(Base):
     attendance: Mapped[list[str]] = mapped_column(JSON)
     bids: Mapped[list[str]] = mapped_column(JSON)
     reviewees: Mapped[list[str]] = mapped_column(JSON)
+    apologies: Mapped[list[str]] = mapped_column(JSON, default=list)
     presenter_index: Mapped[int] = mapped_column(Integer)
     last_advance_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_advance_by: Mapped[str | None] = mapped_column(String(300))
@@ -192,6 +213,7 @@ class CommitmentRow(Base):
     last_pinged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     progress: Mapped[str | None] = mapped_column(String(10))
     carried_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    dropped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (
         Index("ix_commitments_set", "set_id"),
@@ -212,6 +234,39 @@ class CheckinRow(Base):
     shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (Index("ix_checkins_commitment", "commitment_id"),)
+
+
+class ApologyRow(Base):
+    """A member's apologies for one scheduled meeting (a withdrawn one is kept, marked)."""
+
+    __tablename__ = "apologies"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    set_id: Mapped[str] = mapped_column(String(32))
+    user_key: Mapped[str] = mapped_column(String(300))
+    meeting_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str] = mapped_column(Text, default="")
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index("ix_apologies_set", "set_id", "meeting_at"),)
+
+
+class CommitmentChangeRow(Base):
+    """One entry of a commitment's history: an edit, a moved due date or a drop."""
+
+    __tablename__ = "commitment_changes"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    set_id: Mapped[str] = mapped_column(String(32))
+    commitment_id: Mapped[str] = mapped_column(String(32))
+    user_key: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(10))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    before: Mapped[str] = mapped_column(Text, default="")
+    after: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_commitment_changes_set", "set_id"),)
 
 
 class PingRow(Base):
@@ -276,5 +331,5 @@ class AdapterStateRow(Base):
 __all__ = [
     "Base", "SetRow", "MemberRow", "ProfileRow", "MeetingRow", "EntryRow", "CommitmentRow",
     "CheckinRow", "PingRow", "SeenEventRow", "MessageSlotRow", "AdapterStateRow", "ProgrammeRow",
-    "CoordinatorRow", "ShareRow",
+    "CoordinatorRow", "ShareRow", "ApologyRow", "CommitmentChangeRow",
 ]

@@ -3,13 +3,17 @@ load and save (sets, programmes, pings)."""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time
 from typing import Any
 
 from bot.core.model import (
     ActionSet,
+    Apology,
+    CalendarState,
+    ChangeKind,
     CheckinAnswer,
     Commitment,
+    CommitmentChange,
     Entry,
     EntryKind,
     Meeting,
@@ -24,11 +28,14 @@ from bot.core.model import (
 )
 from bot.core.refs import UserRef
 from storage.models import (
+    ApologyRow,
     CheckinRow,
+    CommitmentChangeRow,
     CommitmentRow,
     EntryRow,
     MeetingRow,
     ShareRow,
+    as_utc,
 )
 
 
@@ -56,6 +63,7 @@ def meeting_from_row(row: Any | MeetingRow) -> Meeting:
         attendance=tuple(UserRef.from_key(k) for k in row.attendance),
         bids=tuple(UserRef.from_key(k) for k in row.bids),
         reviewees=tuple(UserRef.from_key(k) for k in row.reviewees),
+        apologies=tuple(UserRef.from_key(k) for k in row.apologies or ()),
         presenter_index=row.presenter_index, last_advance_at=row.last_advance_at,
         last_advance_by=user_or_none(row.last_advance_by), ended_at=row.ended_at,
         summary=row.summary,
@@ -76,6 +84,7 @@ def commitment_from_row(row: Any | CommitmentRow) -> Commitment:
         account=row.account, reviewed_meeting_id=row.reviewed_meeting_id,
         last_pinged_at=row.last_pinged_at,
         progress=Progress(row.progress) if row.progress else None, carried_at=row.carried_at,
+        dropped_at=row.dropped_at,
     )
 
 
@@ -83,6 +92,24 @@ def checkin_from_row(row: Any | CheckinRow) -> CheckinAnswer:
     return CheckinAnswer(id=row.id, set_id=row.set_id, commitment_id=row.commitment_id,
                          user=UserRef.from_key(row.user_key), answer=Progress(row.answer),
                          at=row.at, note=row.note, shared=row.shared)
+
+
+def apology_from_row(row: Any | ApologyRow) -> Apology:
+    return Apology(id=row.id, set_id=row.set_id, user=UserRef.from_key(row.user_key),
+                   meeting_at=row.meeting_at, at=row.at, note=row.note, withdrawn=row.withdrawn)
+
+
+def change_from_row(row: Any | CommitmentChangeRow) -> CommitmentChange:
+    return CommitmentChange(id=row.id, set_id=row.set_id, commitment_id=row.commitment_id,
+                            user=UserRef.from_key(row.user_key), kind=ChangeKind(row.kind),
+                            at=row.at, before=row.before, after=row.after)
+
+
+def calendar_from_row(row: Any) -> CalendarState:
+    return CalendarState(
+        anchor=as_utc(row.calendar_anchor),
+        exdates=tuple(as_utc(datetime.fromisoformat(x)) for x in row.calendar_exdates or ()),
+        sequence=row.calendar_sequence)
 
 
 def share_from_row(row: Any | ShareRow) -> Share:
@@ -102,11 +129,16 @@ def set_values(s: ActionSet) -> dict[str, object]:
         cadence_weeks=s.cadence_weeks, meetings_held=s.meetings_held, created_at=s.created_at,
         programme_id=s.programme_id, joined_programme_at=s.joined_programme_at,
         unreachable_since=s.unreachable_since,
+        holidays=s.holidays, link=s.link, calendar_anchor=s.calendar.anchor,
+        calendar_exdates=[x.isoformat() for x in s.calendar.exdates],
+        calendar_sequence=s.calendar.sequence,
     )
 
 
 def member_values(m: Member) -> dict[str, object]:
-    return dict(name=m.name, joined_at=m.joined_at, left_at=m.left_at, org=m.org)
+    return dict(name=m.name, joined_at=m.joined_at, left_at=m.left_at, org=m.org,
+                org_shown=m.org_shown, away_until=m.away_until,
+                checkins_paused=m.checkins_paused, calendar_taken=m.calendar_taken)
 
 
 def profile_values(p: Profile) -> dict[str, object]:
@@ -123,6 +155,7 @@ def meeting_values(m: Meeting) -> dict[str, object]:
         started_at=m.started_at, stage_started_at=m.stage_started_at,
         facilitator_key=m.facilitator.key, attendance=[u.key for u in m.attendance],
         bids=[u.key for u in m.bids], reviewees=[u.key for u in m.reviewees],
+        apologies=[u.key for u in m.apologies],
         presenter_index=m.presenter_index, last_advance_at=m.last_advance_at,
         last_advance_by=m.last_advance_by.key if m.last_advance_by else None,
         ended_at=m.ended_at, summary=m.summary,
@@ -142,12 +175,23 @@ def commitment_values(c: Commitment) -> dict[str, object]:
         outcome=c.outcome.value if c.outcome else None, account=c.account,
         reviewed_meeting_id=c.reviewed_meeting_id, last_pinged_at=c.last_pinged_at,
         progress=c.progress.value if c.progress else None, carried_at=c.carried_at,
+        dropped_at=c.dropped_at,
     )
 
 
 def checkin_values(a: CheckinAnswer) -> dict[str, object]:
     return dict(set_id=a.set_id, commitment_id=a.commitment_id, user_key=a.user.key,
                 answer=a.answer.value, note=a.note, at=a.at, shared=a.shared)
+
+
+def apology_values(a: Apology) -> dict[str, object]:
+    return dict(set_id=a.set_id, user_key=a.user.key, meeting_at=a.meeting_at, at=a.at,
+                note=a.note, withdrawn=a.withdrawn)
+
+
+def change_values(c: CommitmentChange) -> dict[str, object]:
+    return dict(set_id=c.set_id, commitment_id=c.commitment_id, user_key=c.user.key,
+                kind=c.kind.value, at=c.at, before=c.before, after=c.after)
 
 
 def share_values(s: Share) -> dict[str, object]:

@@ -17,7 +17,9 @@ from bot.core.model import (
 )
 from bot.core.refs import ChannelRef, UserRef
 from storage.models import (
+    ApologyRow,
     CheckinRow,
+    CommitmentChangeRow,
     CommitmentRow,
     EntryRow,
     MeetingRow,
@@ -30,6 +32,11 @@ from storage.models import (
 from storage.programmes import load_programme_record
 from storage.routing import memberships
 from storage.rows import (
+    apology_from_row,
+    apology_values,
+    calendar_from_row,
+    change_from_row,
+    change_values,
     checkin_from_row,
     checkin_values,
     commitment_from_row,
@@ -75,13 +82,22 @@ _COMMITMENTS = select(CommitmentRow.__table__).where(CommitmentRow.set_id == bin
 _CHECKINS = (select(CheckinRow.__table__)
              .where(CheckinRow.commitment_id.in_(bindparam("ids", expanding=True)))
              .order_by(CheckinRow.at, CheckinRow.id))
+_APOLOGIES = (select(ApologyRow.__table__).where(ApologyRow.set_id == bindparam("set_id"))
+              .order_by(ApologyRow.at, ApologyRow.id))
+_CHANGES = (select(CommitmentChangeRow.__table__)
+            .where(CommitmentChangeRow.set_id == bindparam("set_id"))
+            .order_by(CommitmentChangeRow.at, CommitmentChangeRow.id))
+_PAST_MEETINGS = (select(MeetingRow.__table__)
+                  .where(MeetingRow.set_id == bindparam("set_id"), MeetingRow.stage == "ended")
+                  .order_by(MeetingRow.number))
 _PENDING_SHARES = (select(ShareRow.__table__)
                    .where(ShareRow.set_id == bindparam("set_id"), ShareRow.confirmed.is_(False),
                           ShareRow.withdrawn.is_(False)).order_by(ShareRow.at))
 
 
 def load(session: Session, set_id: str, *, with_history: bool = False,
-         join_code: str | None = None, record_owner: UserRef | None = None) -> Loaded | None:
+         join_code: str | None = None, record_owner: UserRef | None = None,
+         with_past_meetings: bool = False) -> Loaded | None:
     """The set's aggregate: the set, members and profiles, the latest meeting (with what was
     said in it while it runs), commitments, check-ins on the open ones, pending shares."""
     row = session.execute(_SET, {"set_id": set_id}).one_or_none()
@@ -96,11 +112,16 @@ def load(session: Session, set_id: str, *, with_history: bool = False,
         next_meeting_at=row.next_meeting_at, cadence_weeks=row.cadence_weeks,
         meetings_held=row.meetings_held, programme_id=row.programme_id,
         joined_programme_at=row.joined_programme_at, unreachable_since=row.unreachable_since,
+        holidays=row.holidays, link=row.link,
+        calendar=calendar_from_row(row),
     )
     members, profiles = {}, {}
     for m in session.execute(_MEMBERS, {"set_id": set_id}):
         members[m.user_key] = Member(user=UserRef.from_key(m.user_key), name=m.name,
-                                     joined_at=m.joined_at, left_at=m.left_at, org=m.org)
+                                     joined_at=m.joined_at, left_at=m.left_at, org=m.org,
+                                     org_shown=m.org_shown, away_until=m.away_until,
+                                     checkins_paused=m.checkins_paused,
+                                     calendar_taken=m.calendar_taken)
         if m.profile_key is not None:
             profiles[m.user_key] = profile_from_row(m.user_key, m.quiet_start, m.quiet_end,
                                             m.profile_timezone)
@@ -135,10 +156,18 @@ def load(session: Session, set_id: str, *, with_history: bool = False,
         candidate_id = session.execute(select(ProgrammeRow.id).where(
             ProgrammeRow.code == join_code)).scalar_one_or_none()
         candidate = load_programme_record(session, candidate_id) if candidate_id else None
+    apologies = tuple(apology_from_row(r) for r in session.execute(_APOLOGIES,
+                                                                   {"set_id": set_id}))
+    changes = tuple(change_from_row(r) for r in session.execute(_CHANGES, {"set_id": set_id}))
+    past_meetings = None
+    if with_past_meetings:  # summaries: the set's ended meetings with their stored summaries
+        past_meetings = tuple(meeting_from_row(r) for r in session.execute(
+            _PAST_MEETINGS, {"set_id": set_id}))
     state = SetState(set=action_set, members=members, profiles=profiles, meeting=meeting,
                      entries=entries, commitments=commitments, checkins=checkins,
                      history=history, summaries=summaries, shares=shares, programme=programme,
-                     candidate=candidate,
+                     candidate=candidate, apologies=apologies, changes=changes,
+                     past_meetings=past_meetings,
                      memberships=memberships(session, record_owner) if record_owner else ())
     return Loaded(state=state, version=row.version)
 
@@ -171,6 +200,10 @@ def save(session: Session, before: Loaded | None, after: SetState) -> None:
                   {a.id: a for a in after.checkins}, lambda key: {"id": key}, checkin_values)
     write_changes(session, ShareRow, {a.id: a for a in old.shares} if old else {},
                   {a.id: a for a in after.shares}, lambda key: {"id": key}, share_values)
+    write_changes(session, ApologyRow, {a.id: a for a in old.apologies} if old else {},
+                  {a.id: a for a in after.apologies}, lambda key: {"id": key}, apology_values)
+    write_changes(session, CommitmentChangeRow, {c.id: c for c in old.changes} if old else {},
+                  {c.id: c for c in after.changes}, lambda key: {"id": key}, change_values)
     session.flush()
 
 

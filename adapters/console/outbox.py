@@ -86,7 +86,7 @@ class ConsoleOutbox(Outbox):
         if effect.attachment is not None:
             self.screen.files[effect.attachment.filename] = effect.attachment.content
             self.write(f"┃ 📎 {effect.attachment.filename}")
-            for line in effect.attachment.content.splitlines():
+            for line in shown_lines(effect.attachment.filename, effect.attachment.content):
                 self.write(f"┃ │ {line}")
 
     @carries(OpenForm)
@@ -95,6 +95,22 @@ class ConsoleOutbox(Outbox):
         self.write(f"[form for {effect.user.id}]")
         for line in form_lines(effect.form):
             self.write(line)
+
+
+def shown_lines(filename: str, content: str) -> list[str]:
+    """A file's lines as the transcript shows them: a calendar file's events only (its time
+    zone rules are many lines a reader does not need; the file itself is kept whole)."""
+    lines = content.splitlines()
+    if not filename.endswith(".ics"):
+        return lines
+    shown, inside = [], False
+    for line in lines:
+        inside = inside or line == "BEGIN:VEVENT"
+        if inside:
+            shown.append(line)
+        if line == "END:VEVENT":
+            inside = False
+    return shown
 
 
 def dm_channel(workspace: str, user_id: str) -> ChannelRef:

@@ -31,7 +31,8 @@ KEYS: dict[str, str] = {
     "next": "⏭️", "here": "✋", "bid": "🙋", "report": "📝", "insight": "💡",
     "present": "🎤", "commit": "🤝", "join": "👋", "help": "🆘", "share": "📣",
     "unshare": "🙅", "checkin:on-track": "✅", "checkin:stuck": "⚠️", "checkin:done": "🎉",
-    "checkin:snooze": "💤",
+    "checkin:snooze": "💤", "change": "✏️", "apologies": "🙏", "orgshow:on": "👁️",
+    "orgshow:off": "🙈",
 }
 SPARE_KEYS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣")
 _VARIATION = "\ufe0f"

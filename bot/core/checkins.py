@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.core import timeparse
+from bot.core import timeparse, workdays
 from bot.core.cards import Button, ButtonStyle, Card, action_id
 from bot.core.effects import (
     CancelPings,
@@ -43,11 +43,33 @@ def outside_quiet(state: SetState, user: UserRef, moment: datetime) -> datetime:
     return timeparse.out_of_quiet_hours(moment, state.profile(user).quiet, user_zone(state, user))
 
 
+def held_back(state: SetState, user: UserRef) -> bool:
+    """Whether the member's check-ins are off: the set's or their own paused, or they left."""
+    member = state.member(user)
+    return state.set.checkins_paused or member is None or member.checkins_paused
+
+
+def away_at(state: SetState, user: UserRef, moment: datetime) -> bool:
+    """Whether ``moment`` falls in the member's leave (read in the set's zone)."""
+    member = state.member(user)
+    return member is not None and member.away_on(
+        timeparse.local(moment, state.set.timezone).date())
+
+
+def when_allowed(state: SetState, user: UserRef, moment: datetime, ctx: Context) -> datetime:
+    """When a check-in meant for ``moment`` goes out: off weekends and public holidays if the
+    set named its country, then out of the member's quiet hours."""
+    moved = workdays.next_working_morning(moment, state.set.holidays, user_zone(state, user),
+                                          ctx.holidays)
+    return outside_quiet(state, user, moved)
+
+
 def checkin_pings(state: SetState, commitment: Commitment, ctx: Context) -> list[Ping]:
     """The check-ins still to come for ``commitment`` under the set's offsets (none once its
-    owner said it is done: it is never pinged again). A commitment carried forward counts
+    owner said it is done: it is never pinged again; none while paused; none that would fall
+    in the owner's leave: one catch-up comes after it). A commitment carried forward counts
     its positive offsets from the meeting that carried it."""
-    if (state.set.checkins_paused or not commitment.open or erased(commitment.text)
+    if (not commitment.open or held_back(state, commitment.owner) or erased(commitment.text)
             or commitment.progress is Progress.DONE):
         return []
     pings, times = [], set()
@@ -56,8 +78,8 @@ def checkin_pings(state: SetState, commitment: Commitment, ctx: Context) -> list
         offset = timeparse.parse_offset(text)
         made = commitment.carried_at or commitment.created_at
         base = made if offset > timedelta(0) else commitment.due_at
-        due = outside_quiet(state, commitment.owner, timeparse.shift(base, text, zone))
-        if due <= ctx.now or due in times:
+        due = when_allowed(state, commitment.owner, timeparse.shift(base, text, zone), ctx)
+        if due <= ctx.now or due in times or away_at(state, commitment.owner, due):
             continue
         times.add(due)
         pings.append(Ping(id=ctx.new_id(), kind=PingKind.CHECKIN, set_id=state.set.id,
@@ -78,8 +100,8 @@ def reschedule_all(state: SetState, ctx: Context) -> list[Effect]:
 def deliver_checkin(state: SetState, ping: Ping, ctx: Context) -> Result:
     """A check-in is due: DM its owner, unless it is moot or inside their quiet hours."""
     commitment = state.commitments.get(ping.commitment_id or "")
-    if (commitment is None or not commitment.open or state.set.checkins_paused
-            or state.member(commitment.owner) is None or erased(commitment.text)
+    if (commitment is None or not commitment.open or held_back(state, commitment.owner)
+            or away_at(state, commitment.owner, ctx.now) or erased(commitment.text)
             or commitment.progress is Progress.DONE):
         return Result(state)
     allowed_at = outside_quiet(state, commitment.owner, ctx.now)
@@ -96,7 +118,7 @@ def checkin_card(state: SetState, commitment: Commitment) -> Card:
             "checkin", commitment.id, answer.value),
             style=ButtonStyle.PRIMARY if answer is Progress.ON_TRACK else ButtonStyle.DEFAULT)
         for answer in (Progress.ON_TRACK, Progress.STUCK, Progress.DONE, Progress.SNOOZE)
-    )
+    ) + (Button(label=t("button.change"), action=action_id("change", commitment.id)),)
     return Card(title=t("checkin.title", name=quoted(state.set.name, 100)),
                 body=t("checkin.body", line=commitment_line(state, commitment, with_owner=False))
                 + "\n" + t("checkin.privacy"),

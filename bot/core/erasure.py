@@ -18,7 +18,16 @@ from dataclasses import dataclass, replace
 
 from bot.core.cards import Card
 from bot.core.messages import plain, t
-from bot.core.model import CheckinAnswer, Commitment, Entry, EntryKind, Progress, SetState, Share
+from bot.core.model import (
+    ChangeKind,
+    CheckinAnswer,
+    Commitment,
+    Entry,
+    EntryKind,
+    Progress,
+    SetState,
+    Share,
+)
 from bot.core.refs import UserRef, escape
 from bot.core.views import quoted
 
@@ -129,6 +138,9 @@ def member_phrases(state: SetState, user: UserRef) -> list[str]:
             phrases += [commitment.text, commitment.account]
     phrases += [a.note for a in state.checkins if a.user == user]
     phrases += [s.text for s in state.shares if s.user == user]
+    phrases += [a.note for a in state.apologies if a.user == user]
+    phrases += [text for c in state.changes if c.user == user and c.kind is not ChangeKind.DUE
+                for text in (c.before, c.after)]
     return [p for p in dict.fromkeys(phrases) if not erased(p)]
 
 
@@ -155,11 +167,15 @@ def erase_in_state(state: SetState, user: UserRef, org: str | None = None) -> Se
                      for a in state.checkins)
     shares = tuple(replace(s, text=ERASED, withdrawn=s.withdrawn or s.released_at is None)
                    if s.user == user else s for s in state.shares)  # never released now
+    apologies = tuple(replace(a, note=ERASED if a.note else "") if a.user == user else a
+                      for a in state.apologies)
+    changes = tuple(replace(c, before=c.before and ERASED, after=c.after and ERASED)
+                    if c.user == user else c for c in state.changes)
     members = dict(state.members)
     if user.key in members:
         members[user.key] = replace(members[user.key], org=org)
     return replace(state, entries=entries(state.entries), commitments=commitments, members=members,
-                   checkins=checkins, shares=shares,
+                   checkins=checkins, shares=shares, apologies=apologies, changes=changes,
                    history=entries(state.history) if state.history is not None else None)
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
+from urllib.parse import urlsplit
 
 from bot.core import timeparse
-from bot.core.model import Outcome, Progress, QuietHours, Stage
+from bot.core.model import ChangeKind, Outcome, Progress, QuietHours, Stage
 
 
 class ParseError(ValueError):
@@ -104,6 +105,7 @@ class Actions:
 class Checkins:
     offsets: tuple[str, ...] | None  # None with pause set: pause or resume
     pause: bool | None = None
+    everyone: bool = False  # ``checkins all pause|resume``: the whole set's (facilitator)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,12 +204,63 @@ class ShareLearning:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class Apologies:
+    day: date | None  # None: the next meeting
+    note: str = ""
+    off: bool = False  # withdraw
+
+
+@dataclass(frozen=True, slots=True)
+class Members:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Summaries:
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActionChange:
+    number: int
+    kind: ChangeKind
+    text: str = ""  # the new text (edit) or the reason (drop)
+    day: timeparse.DaySpec | None = None  # the new due day (due), resolved when decided
+
+
+@dataclass(frozen=True, slots=True)
+class Away:
+    until: date | None  # None: back now (``away off``)
+
+
+@dataclass(frozen=True, slots=True)
+class Holidays:
+    region: str | None  # None: off
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    url: str | None  # None: off
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    pass
+
+
 Command = (
     Create | Join | Leave | Schedule | ScheduleOff | ScheduleSkip | Start | Here | Next
     | Status | Report | Commit | End
     | Actions | Checkins | Timebox | Facilitator | ProgressAnswer | Quiet | Timezone | Export
     | ForgetMe | Help | ProgrammeCreate | ProgrammeJoin | ProgrammeLeave | ProgrammeCoordinator
-    | ProgrammeCode | Org | Announce | Digest | ShareLearning | AutoAdvance
+    | ProgrammeCode | Org | Announce | Digest | ShareLearning | AutoAdvance | Apologies
+    | Members | Summaries | Summary | ActionChange | Away | Holidays | Link | Calendar
 )
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -349,7 +402,11 @@ def parse_actions(verb: str, rest: str) -> Actions:
 
 
 def parse_checkins(verb: str, rest: str) -> Checkins:
-    word = rest.lower()
+    word = " ".join(rest.lower().split())
+    if word in ("all pause", "all resume"):
+        return Checkins(offsets=None, pause=word == "all pause", everyone=True)
+    if word.startswith("all"):
+        raise ParseError(verb, "error.bad_argument", argument=rest)
     if word == "pause":
         return Checkins(offsets=None, pause=True)
     if word == "resume":
@@ -493,9 +550,113 @@ def parse_share(verb: str, rest: str) -> ShareLearning:
     return ShareLearning(text=rest)
 
 
+_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+SUMMARIES_MOST = 20
+LINK_LIMIT = 500
+_REGION = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,10})?$")
+
+
+def _date_word(verb: str, word: str) -> date:
+    try:
+        return timeparse.parse_date(word)
+    except timeparse.TimeFormatError as error:
+        raise _time_error(verb, error) from None
+
+
+def parse_apologies(verb: str, rest: str) -> Apologies:
+    """``[<YYYY-MM-DD>] [note]`` or ``off [<YYYY-MM-DD>]``."""
+    first, _, more = rest.partition(" ")
+    off = first.lower() == "off"
+    if off:
+        first, _, more = more.strip().partition(" ")
+        if more.strip():
+            raise ParseError(verb, "error.bad_argument", argument=more.strip())
+    day = None
+    if first and (_DATE_LIKE.match(first) or (first[0].isdigit() and "-" in first)):
+        day = _date_word(verb, first)
+    elif off and first:
+        raise ParseError(verb, "format.date")
+    elif first:
+        more = rest
+    return Apologies(day=day, note=more.strip(), off=off)
+
+
+def _count(verb: str, word: str, most: int) -> int:
+    if not word.isascii() or not word.isdigit() or not 1 <= int(word) <= most:
+        raise ParseError(verb, "error.bad_count", most=str(most))
+    return int(word)
+
+
+def parse_summaries(verb: str, rest: str) -> Summaries:
+    return Summaries(count=_count(verb, rest, SUMMARIES_MOST) if rest else 3)
+
+
+def parse_summary(verb: str, rest: str) -> Summary:
+    if not rest:
+        raise ParseError(verb, "error.missing_argument")
+    return Summary(number=_count(verb, rest.lstrip("#"), 10_000))
+
+
+def parse_action(verb: str, rest: str) -> ActionChange:
+    """``<n> <new text>``, ``<n> due <YYYY-MM-DD>`` or ``<n> drop <reason>``."""
+    number_word, _, more = rest.partition(" ")
+    if not number_word:
+        raise ParseError(verb, "error.missing_argument")
+    number = _count(verb, number_word.lstrip("#"), 1_000)
+    more = more.strip()
+    keyword, _, tail = more.partition(" ")
+    tail = tail.strip()
+    if keyword.lower() == "due" and (not tail or timeparse.looks_like_a_day(tail)):
+        try:  # ``due 2026-12-04``, ``due Friday``, ``due 4 Dec``: read or refused, never kept
+            day = timeparse.parse_day(tail)
+        except timeparse.TimeFormatError as error:
+            raise _time_error(verb, error) from None
+        return ActionChange(number=number, kind=ChangeKind.DUE, day=day)
+    if keyword.lower() == "drop":
+        if not tail:
+            raise ParseError(verb, "error.missing_reason")
+        return ActionChange(number=number, kind=ChangeKind.DROP, text=tail)
+    if not more:
+        raise ParseError(verb, "error.missing_argument")
+    return ActionChange(number=number, kind=ChangeKind.EDIT, text=more)
+
+
+def parse_away(verb: str, rest: str) -> Away:
+    words = rest.split()
+    if [w.lower() for w in words] == ["off"]:
+        return Away(until=None)
+    if len(words) != 2 or words[0].lower() != "until":
+        raise ParseError(verb, "format.away")
+    return Away(until=_date_word(verb, words[1]))
+
+
+def parse_holidays(verb: str, rest: str) -> Holidays:
+    if rest.lower() == "off":
+        return Holidays(region=None)
+    if not _REGION.match(rest):
+        raise ParseError(verb, "format.region")
+    return Holidays(region=rest)
+
+
+def parse_link(verb: str, rest: str) -> Link:
+    """An http(s) link (Slack wraps typed links as ``<https://…|label>``), or ``off``."""
+    if rest.lower() == "off":
+        return Link(url=None)
+    url = rest.strip()
+    if url.startswith("<") and url.endswith(">"):
+        url = url[1:-1].split("|", 1)[0]
+    if len(url) > LINK_LIMIT:
+        raise ParseError(verb, "error.link_too_long", limit=str(LINK_LIMIT))
+    parsed = urlsplit(url) if url and not any(ch.isspace() for ch in url) else None
+    if parsed is None or parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
+        raise ParseError(verb, "format.link")
+    return Link(url=url)
+
+
 _IN_THE_VERB_TABLE = {"parse": "parse", "read": "read", "command_name": "command_name",
                       "VERBS": "FIRST_WORDS", "COMMAND_NAMES": "COMMAND_NAMES",
                       "COORDINATOR_COMMANDS": "COORDINATOR_COMMANDS"}
+
 
 
 def __getattr__(name: str) -> object:

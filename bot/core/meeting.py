@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 from bot.core import stages, timeparse
+from bot.core.apologies import apologising
 from bot.core.cards import Button, Card, action_id, clip
 from bot.core.checkins import checkin_pings
 from bot.core.effects import CancelPings, Effect, OpenForm, Post, SchedulePing, Update, Whisper
@@ -34,6 +35,7 @@ from bot.core.stages import Trigger
 from bot.core.views import (
     commitment_form,
     commitment_line,
+    dropped_since,
     insight_form,
     next_meeting_text,
     not_asked,
@@ -69,6 +71,7 @@ def start(state: SetState, event: Interactive, ctx: Context) -> Result:
         id=ctx.new_id(), set_id=state.set.id, number=state.set.meetings_held + 1,
         stage=Stage.OPENING, seq=1, started_at=ctx.now, stage_started_at=ctx.now,
         facilitator=standing, attendance=(event.user,),
+        apologies=tuple(u for u in apologising(state, ctx.now) if u != event.user),
     )
     state = replace(state, meeting=meeting, entries=())
     lines = [t("meeting.started", name=quoted(state.set.name, 100), who=mention(event.user),
@@ -135,7 +138,8 @@ def here(state: SetState, event: Interactive, bid: bool, ctx: Context) -> Result
                     label=t("button.unbid"), action=action_id("unbid", meeting.id)),))),))
     if attendance == meeting.attendance and bids == meeting.bids:
         return refuse(state, event, "meeting.already_here")
-    meeting = replace(meeting, attendance=attendance, bids=bids)
+    meeting = replace(meeting, attendance=attendance, bids=bids,
+                      apologies=tuple(u for u in meeting.apologies if u != event.user))
     state = replace(state, meeting=meeting)
     key = "meeting.bid_noted" if bid else "meeting.here_noted"
     return Result(state, (
@@ -253,7 +257,9 @@ def close(state: SetState, ctx: Context, effects: list[Effect], *, reason: str =
         summary = t(f"summary.{reason}",
                     hours=int(AUTO_CLOSE_AFTER.total_seconds() // 3600)) + "\n" + summary
     meeting = replace(meeting, summary=summary)
-    state = replace(state, meeting=meeting)
+    shown = {c.id: replace(c, reviewed_meeting_id=meeting.id) for c in dropped_since(
+        state, meeting)}  # a dropped commitment is told once, at the meeting after its drop
+    state = replace(state, meeting=meeting, commitments={**state.commitments, **shown})
     effects.extend(reminder_pings(state, ctx))
     effects.append(Update(where=state.set.home, card=Card(
         title=t("card.ended_title", number=meeting.number), body=t("card.ended_body"),

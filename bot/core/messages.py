@@ -66,7 +66,7 @@ ENGLISH: dict[str, Entry] = {
     "usage.commit": "/set commit <action> [by <YYYY-MM-DD>]",
     "usage.end": "/set end",
     "usage.actions": "/set actions [mine]",
-    "usage.checkins": "/set checkins <offsets>|pause|resume",
+    "usage.checkins": "/set checkins <offsets> | pause | resume | all pause | all resume",
     "usage.timebox": "/set timebox <stage> <minutes> | auto on|off",
     "usage.facilitator": "/set facilitator <@member>",
     "usage.progress": "/set progress <on-track|stuck|done|snooze> [note]",
@@ -86,6 +86,15 @@ ENGLISH: dict[str, Entry] = {
     "usage.announce": "/set announce [--all] <text>",
     "usage.digest": "/set digest [csv | weekly <Mon..Sun> <HH:MM>]",
     "usage.share": "/set share <insight>",
+    "usage.apologies": "/set apologies [<YYYY-MM-DD>] [note] | off [<YYYY-MM-DD>]",
+    "usage.members": "/set members",
+    "usage.summaries": "/set summaries [<n>]",
+    "usage.summary": "/set summary <meeting number>",
+    "usage.action": "/set action <n> <new text> | <n> due <YYYY-MM-DD> | <n> drop <reason>",
+    "usage.away": "/set away until <YYYY-MM-DD> | off",
+    "usage.holidays": "/set holidays <country>[-<subdivision>] | off",
+    "usage.link": "/set link <https-url> | off",
+    "usage.calendar": "/set calendar",
     # Help, one line per verb
     "help.title": "Revans: the /set commands",
     "help.title_verb": "/set {verb}",
@@ -104,7 +113,8 @@ ENGLISH: dict[str, Entry] = {
     "help.end": "close the meeting and post the summary (facilitator)",
     "help.actions": "the set's open commitments, or `mine`",
     "help.checkins": "when check-ins go out, e.g. `7d,-2d` (units s m h d w; minus counts back "
-                     "from the due date), or pause / resume",
+                     "from the due date); pause / resume your own; `all pause` / `all resume` "
+                     "the whole set's (facilitator)",
     "help.timebox": "change a stage's time box in minutes; `auto on` moves on by itself when "
                     "time is up (facilitator)",
     "help.facilitator": "hand the facilitator role on (facilitator); while a meeting runs and "
@@ -162,9 +172,8 @@ ENGLISH: dict[str, Entry] = {
     "command.end": "Close the meeting and post the summary (facilitator)",
     "command.actions": "The set's open commitments, or only yours",
     "command.actions.mine": "Only your own",
-    "command.checkins": "When check-ins go out, or pause / resume them",
-    "command.checkins.setting": "Offsets like 7d,-2d (s m h d w; minus counts back from the due "
-                                "date), or pause, or resume",
+    "command.checkins": "When check-ins go out; pause or resume",
+    "command.checkins.setting": "7d,-2d, pause, resume, all pause, all resume",
     "command.timebox": "Change a stage's time box (facilitator)",
     "command.timebox.stage": "The stage",
     "command.timebox.stage.review": "review",
@@ -173,8 +182,8 @@ ENGLISH: dict[str, Entry] = {
     "command.timebox.stage.commitment": "commitment",
     "command.timebox.stage.closing": "closing",
     "command.timebox.minutes": "Minutes, 1 to 180",
-    "command.autoadvance": "Move on by itself when a stage's time is up (facilitator)",
-    "command.autoadvance.setting": "on or off",
+    "command.settings autoadvance": "Move on by itself when a stage's time is up (facilitator)",
+    "command.settings autoadvance.setting": "on or off",
     "command.facilitator": "Hand the facilitator role on, or take it when the facilitator is away",
     "command.autoadvance.setting.on": "on",
     "command.autoadvance.setting.off": "off",
@@ -186,10 +195,10 @@ ENGLISH: dict[str, Entry] = {
     "command.progress.answer.done": "done",
     "command.progress.answer.snooze": "snooze",
     "command.progress.note": "A few words (optional)",
-    "command.quiet": "Your quiet hours (no check-ins then), or off",
-    "command.quiet.hours": "HH:MM-HH:MM [Area/City], e.g. 20:00-08:00 Europe/Paris, or off",
-    "command.timezone": "The set's time zone (facilitator)",
-    "command.timezone.zone": "Area/City, e.g. Europe/London",
+    "command.my quiet": "Your quiet hours (no check-ins then), or off",
+    "command.my quiet.hours": "HH:MM-HH:MM [Area/City], e.g. 20:00-08:00 Europe/Paris, or off",
+    "command.settings timezone": "The set's time zone (facilitator)",
+    "command.settings timezone.zone": "Area/City, e.g. Europe/London",
     "command.export": "Your own record, as a Markdown file by DM",
     "command.forget-me": "Erase what you said in this set; counts stay",
     "command.export.set": "In a DM: the set, if you were in several",
@@ -215,6 +224,44 @@ ENGLISH: dict[str, Entry] = {
                                        "09:00",
     "command.share": "Share one learning, anonymised, with the programme",
     "command.share.insight": "What you learned",
+    "command.my": "Your own things",
+    "command.record": "The set's record",
+    "command.settings": "The set's settings",
+    "command.my apologies": "Apologies for the next meeting (or one on a date)",
+    "command.my apologies.date": "YYYY-MM-DD (default: the next meeting)",
+    "command.my apologies.note": "A note (optional)",
+    "command.my apologies.off": "Withdraw them",
+    "command.record members": "Who is in the set",
+    "command.record summaries": "The last meeting summaries, privately",
+    "command.record summaries.count": "How many (default 3)",
+    "command.record summary": "One meeting's summary, privately",
+    "command.record summary.meeting": "Meeting number",
+    "command.my action": "Change one of your open actions",
+    "command.my action.number": "Its number in actions mine",
+    "command.my action.text": "New text",
+    "command.my action.due": "New due date",
+    "command.my action.drop": "Drop it: why",
+    "command.my away": "Hold your check-ins while away",
+    "command.my away.until": "Last day away, YYYY-MM-DD, or off",
+    "command.settings holidays": "Move pings off a country's holidays (facilitator)",
+    "command.settings holidays.region": "e.g. GB-ENG or SE, or off",
+    "command.settings link": "The video link (facilitator)",
+    "command.settings link.url": "An http(s) link, or off",
+    "command.my calendar": "The meetings as a calendar file",
+    "help.apologies": "send apologies for the next meeting (or the one on a date), with an "
+                      "optional note; `off` withdraws them",
+    "help.members": "who is in the set, since when, the facilitator, who is away",
+    "help.summaries": "the set's last stored meeting summaries (3 unless you say), privately",
+    "help.summary": "one stored meeting summary in full, by meeting number, privately",
+    "help.action": "change one of your open commitments (numbers as in `/set actions mine`): "
+                   "new text, a new due date, or drop it with a reason",
+    "help.away": "hold your check-ins while you are away; one catch-up check-in the morning "
+                 "after; `off` when you are back early",
+    "help.holidays": "weekends and public holidays of a country (e.g. GB-ENG, SE) move "
+                     "check-ins and reminders to the next working morning (facilitator)",
+    "help.link": "the set's video link, shown on reminders and the opening card (facilitator)",
+    "help.calendar": "the meetings as a calendar file (.ics), privately; updated files follow "
+                     "schedule changes",
     # Parse errors
     "error.wrapper": "{text}",
     "error.unknown_verb": "I don't know the command “{word}”.",
@@ -249,6 +296,15 @@ ENGLISH: dict[str, Entry] = {
                                     "name, e.g. {example}.",
     "format.quiet": "Give quiet hours as HH:MM-HH:MM, e.g. 20:00-08:00, or off.",
     "format.timezone": "Give a time zone as Area/City, e.g. Europe/London or America/New_York.",
+    "format.away": "Say until when: `/set away until <YYYY-MM-DD>`, e.g. away until 2026-12-24 "
+                   "(or `/set away off` when you are back).",
+    "format.region": "Give a country code, with a subdivision if you like: e.g. `GB-ENG` or "
+                     "`SE` (or `off`).",
+    "format.link": "Give the video link as an http or https address, e.g. "
+                   "https://meet.example.org/our-set.",
+    "error.link_too_long": "That link is longer than {limit} characters.",
+    "error.bad_count": "Give a whole number from 1 to {most}.",
+    "error.missing_reason": "Say why you are dropping it: `/set action <n> drop <reason>`.",
     # Where and who
     "set.not_a_set": "This channel isn't a set's home yet. Start one with `/set create <name>`.",
     "set.not_member": "You're not a member of {name} yet. Type `/set join` to join "
@@ -285,6 +341,14 @@ ENGLISH: dict[str, Entry] = {
     "button.done": "Done",
     "button.snooze": "Snooze",
     "button.ask_help": "Ask my set for help",
+    "button.apologies": "Send apologies",
+    "button.change": "Change it",
+    "form.change.title": "Change your action",
+    "form.change.text": "New text (leave empty to keep it)",
+    "form.change.due": "New due date (optional)",
+    "form.change.drop": "Or drop it: why?",
+    "button.org_on": "Show it to my set",
+    "button.org_off": "Hide it from my set",
     # Ground rules and set life
     "rules.text": "(1) what is said in the set stays in the set; (2) we ask "
                   "questions, we don't give advice; (3) we act on what we commit to and report "
@@ -342,6 +406,90 @@ ENGLISH: dict[str, Entry] = {
     "checkins.posted": "Check-ins for open commitments: {offsets}.",
     "checkins.paused": "Check-ins are paused. `/set checkins resume` turns them back on.",
     "checkins.resumed": "Check-ins are back on: {offsets}.",
+    "checkins.mine_paused": "Your check-ins are paused. `/set checkins resume` turns them back "
+                            "on.",
+    "checkins.mine_resumed": "Your check-ins are back on.",
+    "checkins.mine_already_paused": "Your check-ins are already paused.",
+    "checkins.mine_not_paused": "Your check-ins are not paused.",
+    # Apologies
+    "apologies.posted": "{who} sent apologies for the meeting on {when}.",
+    "apologies.noted": "Noted: your apologies for the meeting on {when}{note}. `/set apologies "
+                       "off` withdraws them.",
+    "apologies.with_note": " ({note})",
+    "apologies.withdrawn_posted": "{who} will be at the meeting on {when} after all.",
+    "apologies.withdrawn": "Your apologies for {when} are withdrawn.",
+    "apologies.none_to_withdraw": "You have no apologies to withdraw for that meeting.",
+    "apologies.no_schedule": "No meeting is scheduled, so there is nothing to send apologies "
+                             "for yet.",
+    "apologies.no_meeting_that_day": "There is no meeting on {day}. Meetings are on: {dates}.",
+    "apologies.already_here": "You're marked as here in the meeting that is running.",
+    "apologies.note_too_long": "Keep the note under {limit} characters.",
+    # Your own commitments
+    "action.none_open": "You have no open commitments to change. Only an action's owner may "
+                        "change it (`/set actions` shows whose each one is).",
+    "action.no_such": "You have no open commitment number {number}: you have {count}. Only an "
+                      "action's owner may change it; `/set actions mine` shows yours numbered.",
+    "action.not_yours": "Only {who}, whose action it is, may change it.",
+    "action.closed": "That commitment is no longer open.",
+    "action.same_text": "That is what it says already.",
+    "action.form_empty": "Nothing to change: give a new text, a new due date, or a reason to "
+                         "drop it.",
+    "action.same_date": "It is due then already.",
+    "action.past_date": "That date has passed (today is {today}). Give a due date from today "
+                        "on.",
+    "action.edited": "Changed: {line}. It stays in its history for the review.",
+    "action.moved": "Moved: {line}. Check-ins follow the new date.",
+    "action.dropped": "Dropped, because: {reason}. The set will see it at the next review.",
+    "history.edited": "edited {day} (was: {before})",
+    "history.moved": "moved {day} from {before} to {after}",
+    "history.dropped": "dropped {day}: {reason}",
+    "review.dropped_title": "Dropped since the last meeting",
+    "review.dropped_line": "{who}: {text} — {reason}",
+    # Away and holidays
+    "away.noted": "You're away until {until}. I'll hold your check-ins and send one catch-up "
+                  "check-in {back}.",
+    "away.back": "Welcome back: your check-ins are on again.",
+    "away.not_away": "You're not marked as away.",
+    "away.out_of_range": "Give a date from {first} to {last} (up to a year ahead).",
+    "away.catch_up_title": "Welcome back to {name}",
+    "away.catch_up_body": "While you were away, these stayed open:\n{lines}\nHow is "
+                          "“{first}” going?",
+    "holidays.posted": "Check-ins and reminders that fall on a weekend or a public holiday in "
+                       "{region} now move to the next working morning.",
+    "holidays.off": "Check-ins and reminders no longer move for weekends and holidays.",
+    "holidays.unknown": "I don't know the holidays of “{region}”. Give a country code, with a "
+                        "subdivision if you like: e.g. `GB-ENG` or `SE`.",
+    "holidays.unchanged": "That is the setting already.",
+    # Members and the record
+    "members.title": "Members of {name} ({count})",
+    "members.since": "since {day}",
+    "members.facilitator": "facilitator",
+    "members.org": "from {org}",
+    "members.away": "(away until {until})",
+    "members.paused": "check-ins paused",
+    "summaries.title": "Meeting summaries of {name}",
+    "summaries.none": "No meeting summaries are stored yet.",
+    "summaries.more": "(the last {shown} of {total}; `/set summary <number>` shows one)",
+    "summaries.no_such": "There is no stored summary of meeting {number}. Stored: meetings "
+                         "{held}.",
+    "org.shown": "Your set sees your organisation in `/set members`.",
+    "org.hidden": "Your set does not see your organisation (only the programme counts it).",
+    "org.none": "Tell me your organisation first: `/set org <name>`.",
+    # Link and calendar
+    "link.line": "Video link: {link}",
+    "link.posted": "The set's video link is now {link}. It goes on reminders and the opening "
+                   "card.",
+    "link.off": "The set's video link is removed.",
+    "link.unchanged": "That is the link already.",
+    "calendar.dm": "The meetings of {name} for your calendar: {when}. Open the attached file "
+                   "to add them; I'll send an updated one if the schedule changes.",
+    "calendar.sent": "I've sent the calendar file to you as a DM.",
+    "calendar.no_schedule": "No meeting is scheduled yet. `/set schedule <YYYY-MM-DD HH:MM> "
+                            "[every <N>w]` sets one.",
+    "calendar.updated": "The meetings of {name} have changed: {when}. Here is the updated "
+                        "calendar file (it replaces the old one).",
+    "calendar.cancelled": "The meetings of {name} are off the schedule. This file takes them "
+                          "out of your calendar.",
     "quiet.on": "Your quiet hours are {start}–{end} ({zone}). I won't start a DM then.",
     "quiet.off": "Quiet hours are off: check-ins may come at any hour.",
     "export.dm": "Your record in {name} is attached.",
@@ -413,6 +561,8 @@ ENGLISH: dict[str, Entry] = {
     "card.set_facilitator": "Facilitator",
     "card.time": "Time",
     "card.here": "Here",
+    "card.apologies": "Apologies",
+    "card.link": "Video link",
     "card.bids": "Asked for time",
     "card.questions": "Questions",
     "card.questions.value": "{count} · askers {members}",
@@ -503,6 +653,10 @@ ENGLISH: dict[str, Entry] = {
     "summary.title": "Meeting summary",
     "summary.heading": "Meeting {number} of {name}, {day}",
     "summary.attendance": "Here: {who}",
+    "summary.apologies": "Apologies: {who}",
+    "summary.absent": "Absent: {who}",
+    "summary.learning": "What we learned:",
+    "summary.learning_line": "• {who}: {text}",
     "summary.reviews": "Reviews:",
     "summary.insights": "Agreed at review:",
     "summary.carried": "{outcome}, carried forward",
@@ -529,6 +683,13 @@ ENGLISH: dict[str, Entry] = {
     "export.presentations": "## What you presented",
     "export.learning": "## What you learned",
     "export.questions": "## Questions you asked",
+    "export.insights": "## Insights you recorded",
+    "export.apologies": "## Apologies",
+    "export.apology": "- meeting on {day}{note}",
+    "export.change.edit": "  - edited {day}: was “{before}”, now “{after}”",
+    "export.change.due": "  - moved {day}: from {before} to {after}",
+    "export.change.drop": "  - dropped {day}: {after}",
+    "export.ics_dm": "Your open commitments' due dates, for your calendar.",
     "export.none": "- (none)",
     # Check-ins
     "checkin.title": "Check-in from {name}",

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 from enum import StrEnum
+from typing import Protocol
 
 from bot.core.refs import ChannelRef, UserRef
 
@@ -65,6 +66,7 @@ class PingKind(StrEnum):
     DIGEST = "digest"  # a programme's weekly digest; ``Ping.set_id`` holds the programme id
     SCHEDULE_CHECK = "schedule-check"  # after a scheduled meeting: was it held? roll on if not
     MEETING_CLOSE = "meeting-close"  # a meeting nobody moved for hours closes itself
+    AWAY_END = "away-end"  # the morning after a member's leave: one catch-up check-in
 
 
 DEFAULT_TIMEBOXES: Mapping[Stage, int] = {
@@ -113,6 +115,19 @@ class ActionSet:
     programme_id: str | None = None
     joined_programme_at: datetime | None = None
     unreachable_since: datetime | None = None  # the bot was removed from ``home`` then
+    holidays: str | None = None  # region whose public holidays move pings, e.g. "GB-ENG"
+    link: str | None = None  # the video link, shown on reminders and the opening card
+    calendar: CalendarState = field(default_factory=lambda: CalendarState())
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CalendarState:
+    """The meetings as sent in ``.ics`` files: the series' start, the occurrences cancelled
+    (``EXDATE``) and the revision number (``SEQUENCE``), raised whenever the series changes."""
+
+    anchor: datetime | None = None
+    exdates: tuple[datetime, ...] = ()
+    sequence: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,10 +139,17 @@ class Member:
     joined_at: datetime
     left_at: datetime | None = None
     org: str | None = None
+    org_shown: bool = False  # the member chose to show their organisation to the set
+    away_until: date | None = None  # last day away, in the set's zone; cleared on return
+    checkins_paused: bool = False  # the member paused their own check-ins
+    calendar_taken: bool = False  # took `/set calendar`: gets the updated file on changes
 
     @property
     def active(self) -> bool:
         return self.left_at is None
+
+    def away_on(self, day: date) -> bool:
+        return self.away_until is not None and day <= self.away_until
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -154,6 +176,7 @@ class Meeting:
     attendance: tuple[UserRef, ...] = ()
     bids: tuple[UserRef, ...] = ()
     reviewees: tuple[UserRef, ...] = ()
+    apologies: tuple[UserRef, ...] = ()  # members who sent apologies for this meeting
     presenter_index: int = -1  # index into ``bids`` of the latest presenter; -1 before any
     last_advance_at: datetime | None = None
     last_advance_by: UserRef | None = None
@@ -207,11 +230,49 @@ class Commitment:
     last_pinged_at: datetime | None = None
     progress: Progress | None = None
     carried_at: datetime | None = None  # reported partly/not done and kept open, at this time
+    dropped_at: datetime | None = None  # its owner dropped it (the reason is in its history)
 
     @property
     def open(self) -> bool:
-        """Not yet reported on, or reported partly/not done and carried forward."""
-        return self.outcome is None or self.carried_at is not None
+        """Not yet reported on (or reported partly/not done and carried forward), and not
+        dropped by its owner."""
+        return (self.outcome is None or self.carried_at is not None) and self.dropped_at is None
+
+
+class ChangeKind(StrEnum):
+    """What an owner did to their open commitment between meetings or in review."""
+
+    EDIT = "edit"
+    DUE = "due"
+    DROP = "drop"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CommitmentChange:
+    """One entry of a commitment's history: ``before``/``after`` are the old and new text (an
+    edit), the old and new due dates as ISO dates (a move), or ``""`` and the reason (a drop)."""
+
+    id: str
+    set_id: str
+    commitment_id: str
+    user: UserRef
+    kind: ChangeKind
+    at: datetime
+    before: str = ""
+    after: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Apology:
+    """A member's apologies for the meeting scheduled at ``meeting_at`` (withdrawn: kept)."""
+
+    id: str
+    set_id: str
+    user: UserRef
+    meeting_at: datetime
+    at: datetime
+    note: str = ""
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -337,6 +398,9 @@ class SetState:
     memberships: tuple[str, ...] = ()
     programme: Programme | None = None  # the programme the set belongs to (read-only here)
     candidate: Programme | None = None  # the programme a typed join code names, if any
+    apologies: tuple[Apology, ...] = ()
+    changes: tuple[CommitmentChange, ...] = ()
+    past_meetings: tuple[Meeting, ...] | None = None  # ended meetings, loaded for summaries
 
     def member(self, user: UserRef) -> Member | None:
         """The member record if ``user`` is an active member, else ``None``."""
@@ -365,9 +429,35 @@ class SetState:
         return self.meeting if self.meeting is not None and self.meeting.running else None
 
 
+class HolidayCalendar(Protocol):
+    """Public holidays by region, e.g. ``GB-ENG`` or ``SE`` (ISO 3166 country[-subdivision]).
+
+    The engine lends the real one (the ``holidays`` package); the core has no table."""
+
+    def known(self, region: str) -> bool:
+        """Whether ``region`` names a country (and subdivision) the calendar has."""
+
+    def is_holiday(self, region: str, day: date) -> bool:
+        """Whether ``day`` is a public holiday in ``region``."""
+
+
+class NoHolidays:
+    """The calendar a test or a bare core uses: it knows no region and no holiday."""
+
+    def known(self, region: str) -> bool:
+        return False
+
+    def is_holiday(self, region: str, day: date) -> bool:
+        return False
+
+
+NO_HOLIDAYS = NoHolidays()
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Context:
-    """What the engine lends the core for one step: the time, fresh ids and a default zone.
+    """What the engine lends the core for one step: the time, fresh ids, a default zone and
+    the public holiday calendar.
 
     Passing these in keeps ``step`` deterministic: a test gives a fixed clock and a counter.
     """
@@ -375,3 +465,4 @@ class Context:
     now: datetime
     new_id: Callable[[], str]
     default_timezone: str = "UTC"
+    holidays: HolidayCalendar = NO_HOLIDAYS

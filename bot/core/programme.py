@@ -333,7 +333,12 @@ def set_org(state: SetState, event: Interactive, name: str, ctx: Context) -> Res
     member = state.member(event.user)
     assert member is not None
     state = replace(state, members={**state.members, event.user.key: replace(member, org=name)})
-    return Result(state, (whisper(event, "org.noted", org=quoted(name, 100)),))
+    shown = "on" if not member.org_shown else "off"
+    card = Card(body=t("org.noted", org=quoted(name, 100)) + "\n" + t(
+        "org.shown" if member.org_shown else "org.hidden"),
+        buttons=(Button(label=t(f"button.org_{shown}"), action=action_id(
+            "orgshow", state.set.id, shown)),))
+    return Result(state, (Whisper(where=event.where, user=event.user, card=card),))
 
 
 def share(state: SetState, event: Interactive, text: str, ctx: Context) -> Result:

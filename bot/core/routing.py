@@ -138,6 +138,10 @@ def record_owner(event: Event, command: Parsed | None) -> UserRef | None:
             and isinstance(command.command, Export | ForgetMe)):
         return event.user
     return None
+def needs_past_meetings(command: Parsed | None) -> bool:
+    """Whether ``step`` needs the set's ended meetings with their stored summaries."""
+    verb = command.verb if command is not None and command.command is not None else None
+    return verb is not None and verb.loads is Load.SUMMARIES
 
 
 def join_code(command: Parsed | None) -> str | None:

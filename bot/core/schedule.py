@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.core import timeparse
-from bot.core.cards import Card
+from bot.core import timeparse, workdays
+from bot.core.cards import Button, Card, action_id
 from bot.core.effects import CancelPings, Effect, Post, SchedulePing
 from bot.core.messages import t
 from bot.core.model import Context, Ping, PingKind, SetState
 from bot.core.result import Result
-from bot.core.views import next_meeting_text, quoted
+from bot.core.views import link_text, next_meeting_text, quoted
 
 REMINDER_HOURS = (24, 1)
 NOT_HELD_AFTER = timedelta(hours=12)
@@ -60,9 +60,11 @@ def reminder_pings(state: SetState, ctx: Context) -> list[Effect]:
     at = state.set.next_meeting_at
     if at is None:
         return effects
+    times = set()
     for hours in REMINDER_HOURS:
-        due = reminder_due(state, at, hours)
-        if due > ctx.now:
+        due = reminder_due(state, at, hours, ctx)
+        if ctx.now < due < at and due not in times:
+            times.add(due)
             effects.append(SchedulePing(ping=Ping(
                 id=ctx.new_id(), kind=PingKind.REMINDER, set_id=state.set.id, due_at=due,
                 seq=hours)))
@@ -73,23 +75,32 @@ def reminder_pings(state: SetState, ctx: Context) -> list[Effect]:
     return effects
 
 
-def reminder_due(state: SetState, at: datetime, hours: int) -> datetime:
+def reminder_due(state: SetState, at: datetime, hours: int, ctx: Context) -> datetime:
     """When the reminder ``hours`` before the meeting at ``at`` goes out: whole days on the
-    set's wall clock (the day before at the same local time, across DST), else exactly."""
+    set's wall clock (the day before at the same local time, across DST), else exactly; then
+    moved to the next working morning if that falls on a weekend or a public holiday of the
+    set's country."""
     if hours % 24 == 0:
-        return timeparse.add_local(at, -timedelta(hours=hours), state.set.timezone)
-    return at - timedelta(hours=hours)
+        due = timeparse.add_local(at, -timedelta(hours=hours), state.set.timezone)
+    else:
+        due = at - timedelta(hours=hours)
+    return workdays.next_working_morning(due, state.set.holidays, state.set.timezone,
+                                         ctx.holidays)
 
 
 def deliver_reminder(state: SetState, ping: Ping, ctx: Context) -> Result:
     """A meeting reminder, dropped if the schedule has changed since it was armed."""
     at = state.set.next_meeting_at
     hours = ping.seq or 0
-    if at is None or reminder_due(state, at, hours) != ping.due_at or state.running_meeting:
+    if at is None or reminder_due(state, at, hours, ctx) != ping.due_at or state.running_meeting:
         return Result(state)
     key = "reminder.day" if hours >= 24 else "reminder.hour"
-    card = Card(body=t(key, name=quoted(state.set.name, 100),
-                       when=timeparse.format_when(at, state.set.timezone)))
+    body = t(key, name=quoted(state.set.name, 100),
+             when=timeparse.format_when(at, state.set.timezone))
+    if state.set.link:
+        body += "\n" + t("link.line", link=link_text(state.set.link))
+    card = Card(body=body, buttons=(Button(label=t("button.apologies"), action=action_id(
+        "apologies", state.set.id)),))
     return Result(state, (Post(where=state.set.home, card=card),))
 
 

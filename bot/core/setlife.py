@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core import erasure, grammar, stages, timeparse
+from bot.core.calendar import due_dates_file
 from bot.core.cards import Button, ButtonStyle, Card, action_id
 from bot.core.checkins import reschedule_all
 from bot.core.effects import (
@@ -324,6 +325,8 @@ def export(state: SetState, event: Interactive, ctx: Context) -> Result:
         DirectMessage(user=event.user, card=Card(body=t("export.dm", name=quoted(
             state.set.name, 100))), attachment=Attachment(
             filename=f"revans-{slug or 'set'}-{ctx.now:%Y%m%d}.md", content=document)),
+        DirectMessage(user=event.user, card=Card(body=t("export.ics_dm")),
+                      attachment=due_dates_file(state, state.open_commitments(event.user))),
         whisper(event, "export.sent"),
     ))
 

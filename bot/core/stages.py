@@ -77,12 +77,14 @@ def target(state: SetState, meeting: Meeting, trigger: Trigger) -> Stage:
 
 
 def reviewees(state: SetState, meeting: Meeting) -> tuple[UserRef, ...]:
-    """Active members with open commitments made before this meeting, in joining order."""
+    """Active members with open commitments made before this meeting, in joining order (not
+    those who sent apologies: they are not called on)."""
     owners = {
         c.owner.key for c in state.commitments.values()
         if c.open and c.meeting_id != meeting.id
     }
-    return tuple(m.user for m in state.active_members() if m.user.key in owners)
+    return tuple(m.user for m in state.active_members()
+                 if m.user.key in owners and m.user not in meeting.apologies)
 
 
 def enter(state: SetState, meeting: Meeting, stage: Stage, now: datetime) -> Meeting:

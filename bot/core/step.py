@@ -10,7 +10,21 @@ from collections.abc import Callable
 from difflib import get_close_matches
 from typing import Any
 
-from bot.core import checkins, grammar, meeting, programme, reach, schedule, setlife, timeparse
+from bot.core import (
+    apologies,
+    away,
+    calendar,
+    checkins,
+    grammar,
+    meeting,
+    myactions,
+    programme,
+    reach,
+    record,
+    schedule,
+    setlife,
+    timeparse,
+)
 from bot.core.cards import Card, parse_action_id
 from bot.core.effects import DirectMessage
 from bot.core.events import (
@@ -56,10 +70,19 @@ from bot.core.views import quoted
 
 def step(state: SetState | ProgrammeState | None, event: Event, ctx: Context,
          command: Parsed | None = None) -> Result:
-    """Decide ``event`` against ``state``; return the new state and the effects.
+    """Decide ``event`` against ``state``; return the new state and the effects (and, when the
+    schedule changed under members who took the calendar file, their updated files).
 
     ``command``: a ``CommandIssued``'s line as the engine read it (read here if not given).
     """
+    result = _step(state, event, ctx, command)
+    if isinstance(state, SetState):
+        return calendar.follow(state, result, ctx)
+    return result
+
+
+def _step(state: SetState | ProgrammeState | None, event: Event, ctx: Context,
+          command: Parsed | None) -> Result:
     parsed = command
     if parsed is None and isinstance(event, CommandIssued):
         parsed = read(event.text)
@@ -122,6 +145,8 @@ def _ping_due(state: SetState, ping: Ping, ctx: Context) -> Result:
         return schedule.check_meeting_held(state, ping, ctx)
     if ping.kind is PingKind.MEETING_CLOSE:
         return meeting.close_itself(state, ping, ctx)
+    if ping.kind is PingKind.AWAY_END:
+        return away.away_ended(state, ping, ctx)
     if ping.meeting_id is not None and ping.seq is not None:
         return meeting.timer_fired(state, ping.meeting_id, ping.seq,
                                    ping.kind is PingKind.STAGE_END, ctx)
@@ -263,7 +288,7 @@ SET_HANDLERS: dict[type, SetHandler] = {
     grammar.End: lambda state, event, _, ctx: meeting.end(state, event, ctx),
     grammar.Actions: lambda state, event, command, ctx: setlife.actions(state, event,
                                                                         command.mine, ctx),
-    grammar.Checkins: setlife.set_checkins,
+    grammar.Checkins: lambda state, event, command, ctx: _checkins(state, event, command, ctx),
     grammar.Timebox: setlife.set_timebox,
     grammar.AutoAdvance: lambda state, event, command, ctx: setlife.set_auto_advance(
         state, event, command.on, ctx),
@@ -282,7 +307,35 @@ SET_HANDLERS: dict[type, SetHandler] = {
                                                                       command.name, ctx),
     grammar.ShareLearning: lambda state, event, command, ctx: programme.share(
         state, event, command.text, ctx),
+    grammar.Apologies: lambda state, event, command, ctx: (
+        apologies.withdraw(state, event, command.day, ctx) if command.off
+        else apologies.send(state, event, command.day, command.note, ctx)),
+    grammar.Members: lambda state, event, _, ctx: record.members(state, event),
+    grammar.Summaries: lambda state, event, command, ctx: record.summaries(
+        state, event, command.count),
+    grammar.Summary: lambda state, event, command, ctx: record.summary(
+        state, event, command.number),
+    grammar.ActionChange: lambda state, event, command, ctx: myactions.change(
+        state, event, command.number, command.kind, command.text, command.day, ctx),
+    grammar.Away: lambda state, event, command, ctx: away.set_away(
+        state, event, command.until, ctx),
+    grammar.Holidays: lambda state, event, command, ctx: away.set_holidays(
+        state, event, command.region, ctx),
+    grammar.Link: lambda state, event, command, ctx: record.set_link(
+        state, event, command.url, ctx),
+    grammar.Calendar: lambda state, event, _, ctx: record.send_calendar(state, event, ctx),
 }
+
+
+def _checkins(state: SetState, event: Interactive, command: grammar.Checkins,
+              ctx: Context) -> Result:
+    """Offsets are set-wide; ``pause``/``resume`` a member's own; ``all pause|resume`` the
+    whole set's (facilitator)."""
+    if command.pause is None:
+        return setlife.set_checkins(state, event, command, ctx)
+    if command.everyone:
+        return away.pause_all(state, event, command.pause, ctx)
+    return away.pause_mine(state, event, command.pause, ctx)
 
 
 def _run(state: SetState, event: CommandIssued, command: grammar.Command,
@@ -304,6 +357,8 @@ def _button(state: SetState | None, event: ButtonPressed, ctx: Context) -> Resul
     if verb in ("share", "unshare"):
         return programme.confirm_share(state, event, subject, confirm=verb == "share",
                                        ctx=ctx)
+    if verb in ("apologies", "change", "orgshow"):
+        return _own_button(state, event, verb, subject, arg, ctx)
     if verb == "join":
         if state.member(event.user) is not None:
             return refuse(state, event, "join.already", name=state.set.name)
@@ -313,6 +368,22 @@ def _button(state: SetState | None, event: ButtonPressed, ctx: Context) -> Resul
     if state.member(event.user) is None:
         return refuse(state, event, "set.not_member", name=state.set.name)
     return _meeting_button(state, event, verb, subject, arg, ctx)
+
+
+def _own_button(state: SetState, event: ButtonPressed, verb: str, subject: str, arg: str,
+                ctx: Context) -> Result:
+    """A member's own buttons: apologies from a reminder, changing an action from its
+    check-in, showing their organisation to the set."""
+    if verb == "change":
+        commitment = state.commitments.get(subject)
+        if commitment is None:
+            return refuse(state, event, "button.gone")
+        return myactions.open_change_form(state, event, commitment)
+    if state.member(event.user) is None:
+        return refuse(state, event, "set.not_member", name=state.set.name)
+    if verb == "apologies":
+        return apologies.send(state, event, None, "", ctx)
+    return record.show_org(state, event, arg == "on")
 
 
 def _commitment_button(state: SetState, event: ButtonPressed, verb: str, commitment_id: str,
@@ -361,6 +432,9 @@ def _form(state: SetState | None, event: FormSubmitted, ctx: Context) -> Result:
         verb, subject, _ = parse_action_id(event.form_id)
     except ValueError:
         return Result(state)
+    if verb == "change" and state is not None and subject in state.commitments:
+        values = {k: (v or "").strip() for k, v in event.values.items()}
+        return myactions.from_form(state, event, state.commitments[subject], values, ctx)
     if state is None or state.running_meeting is None or state.running_meeting.id != subject:
         if (verb == "commit" and state is not None and state.meeting is not None
                 and state.meeting.id == subject):

@@ -35,6 +35,7 @@ class Load(Enum):
 
     STATE = "state"
     HISTORY = "history"  # every entry, summary and share of the set (export, forget-me)
+    SUMMARIES = "summaries"  # the set's ended meetings with their stored summaries
     PROGRAMME_BY_CODE = "programme-by-code"  # the programme a join code names
 
 
@@ -194,13 +195,13 @@ TABLE: tuple[Verb, ...] = (
     Verb("end", grammar.no_args(grammar.End), (grammar.End,), Role.FACILITATOR),
     Verb("actions", grammar.parse_actions, (grammar.Actions,), Role.MEMBER, _MEMBER_OR_DM,
          options=(_flag("mine", "mine"),)),
-    Verb("checkins", grammar.parse_checkins, (grammar.Checkins,), Role.MEMBER,
+    Verb("checkins", grammar.parse_checkins, (grammar.Checkins,), Role.MEMBER, _MEMBER_OR_DM,
          options=(_text("setting"),)),
     Verb("timebox", grammar.parse_timebox, (grammar.Timebox, grammar.AutoAdvance),
          Role.FACILITATOR, options=(
              _choice("stage", *(stage.value for stage in grammar.TIMEBOX_STAGES)),
              Option("minutes", OptionKind.NUMBER, low=1, high=180)),
-         variants=(Typed(("autoadvance",), ("timebox", "auto"),
+         variants=(Typed(("settings", "autoadvance"), ("timebox", "auto"),
                          (_choice("setting", "on", "off"),)),)),
     # The handler decides who may: the facilitator hands on; while a meeting runs and the
     # facilitator has not said they're here, a member who is here takes the role for it.
@@ -209,10 +210,12 @@ TABLE: tuple[Verb, ...] = (
     Verb("progress", grammar.parse_progress, (grammar.ProgressAnswer,), Role.MEMBER,
          _MEMBER_OR_DM, options=(_choice("answer", "on-track", "stuck", "done", "snooze"),
                                  _text("note", required=False))),
+    # Discord's 25 subcommands a group: a member's own settings are typed under ``/set my``,
+    # the set's under ``/set settings``, its record under ``/set record`` (same grammar).
     Verb("quiet", grammar.parse_quiet, (grammar.Quiet,), Role.MEMBER, _MEMBER_OR_DM,
-         options=(_text("hours"),)),
+         options=(_text("hours"),), path=("my", "quiet")),
     Verb("timezone", grammar.parse_timezone, (grammar.Timezone,), Role.FACILITATOR,
-         Where.SET | Where.PROGRAMME, options=(_text("zone"),)),
+         Where.SET | Where.PROGRAMME, options=(_text("zone"),), path=("settings", "timezone")),
     Verb("export", grammar.parse_record, (grammar.Export,), Role.MEMBER_OR_FORMER,
          _MEMBER_OR_DM, Load.HISTORY, options=(_text("set", required=False),)),
     Verb("forget-me", grammar.parse_record, (grammar.ForgetMe,), Role.MEMBER_OR_FORMER,
@@ -241,6 +244,32 @@ TABLE: tuple[Verb, ...] = (
          options=(_flag("csv", "csv"), _text("weekly", required=False, word="weekly"))),
     Verb("share", grammar.parse_share, (grammar.ShareLearning,), Role.MEMBER,
          options=(_text("insight"),)),
+    Verb("apologies", grammar.parse_apologies, (grammar.Apologies,), Role.MEMBER, _MEMBER_OR_DM,
+         path=("my", "apologies"),
+         options=(_text("date", required=False), _text("note", required=False),
+                  _flag("off", "off", leading=True))),
+    Verb("members", grammar.no_args(grammar.Members), (grammar.Members,), Role.MEMBER,
+         _MEMBER_OR_DM, path=("record", "members")),
+    Verb("summaries", grammar.parse_summaries, (grammar.Summaries,), Role.MEMBER, _MEMBER_OR_DM,
+         Load.SUMMARIES, path=("record", "summaries"),
+         options=(Option("count", OptionKind.NUMBER, required=False, low=1,
+                         high=grammar.SUMMARIES_MOST),)),
+    Verb("summary", grammar.parse_summary, (grammar.Summary,), Role.MEMBER, _MEMBER_OR_DM,
+         Load.SUMMARIES, path=("record", "summary"),
+         options=(Option("meeting", OptionKind.NUMBER, low=1, high=10_000),)),
+    Verb("action", grammar.parse_action, (grammar.ActionChange,), Role.MEMBER, _MEMBER_OR_DM,
+         path=("my", "action"),
+         options=(Option("number", OptionKind.NUMBER, low=1, high=1_000),
+                  _text("text", required=False), _text("due", required=False, word="due"),
+                  _text("drop", required=False, word="drop"))),
+    Verb("away", grammar.parse_away, (grammar.Away,), Role.MEMBER, _MEMBER_OR_DM,
+         path=("my", "away"), options=(_text("until", word="until"),)),
+    Verb("holidays", grammar.parse_holidays, (grammar.Holidays,), Role.FACILITATOR,
+         path=("settings", "holidays"), options=(_text("region"),)),
+    Verb("link", grammar.parse_link, (grammar.Link,), Role.FACILITATOR,
+         path=("settings", "link"), options=(_text("url"),)),
+    Verb("calendar", grammar.no_args(grammar.Calendar), (grammar.Calendar,), Role.MEMBER,
+         _MEMBER_OR_DM, path=("my", "calendar")),
 )
 
 BY_NAME: dict[str, Verb] = {verb.name: verb for verb in TABLE}
@@ -367,6 +396,9 @@ BUTTONS: tuple[Button, ...] = (
     Button("checkin", Target.COMMITMENT),
     Button("help", Target.COMMITMENT),
     Button("uncarry", Target.COMMITMENT),
+    Button("apologies", Target.SET),
+    Button("change", Target.COMMITMENT, opens_form=True),
+    Button("orgshow", Target.SET),
     Button("share", Target.CHANNEL),
     Button("unshare", Target.CHANNEL),
 )

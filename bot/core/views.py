@@ -4,7 +4,7 @@ actions list and the Markdown export. Every word comes from the catalogue.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.core import stages, timeparse
 from bot.core.cards import (
@@ -20,6 +20,7 @@ from bot.core.cards import (
 )
 from bot.core.messages import t
 from bot.core.model import (
+    ChangeKind,
     Commitment,
     EntryKind,
     Meeting,
@@ -28,6 +29,7 @@ from bot.core.model import (
 )
 from bot.core.numbering import number_of, numbered
 from bot.core.refs import UserRef, escape, mention
+from bot.core.slots import stands_for
 from bot.core.verbs import TABLE, named
 
 SHOWN_TEXT_LIMIT = 4000
@@ -75,6 +77,7 @@ def not_asked(state: SetState, meeting: Meeting) -> list[UserRef]:
     return [
         u for u in pool
         if u != presenter and u.key not in asked and state.member(u) is not None
+        and u not in meeting.apologies
     ]
 
 
@@ -94,6 +97,10 @@ def stage_card(state: SetState, meeting: Meeting, now: datetime) -> Card:
     ]
     if meeting.bids:
         fields.append(CardField(name=t("card.bids"), value=mentions(meeting.bids)))
+    if meeting.apologies:
+        fields.append(CardField(name=t("card.apologies"), value=apologies_text(state, meeting)))
+    if meeting.stage is Stage.OPENING and state.set.link:
+        fields.append(CardField(name=t("card.link"), value=link_text(state.set.link)))
     if meeting.stage is Stage.REVIEW:
         fields.extend(review_fields(state, meeting))
     if meeting.stage is Stage.QUESTIONING and presenter is not None:
@@ -147,14 +154,83 @@ def review_fields(state: SetState, meeting: Meeting) -> list[CardField]:
                 continue
             lines.append(t("actions.numbered", number=number,
                            line=commitment_line(state, commitment, with_owner=False)))
+            lines.extend("  " + line for line in change_history(state, commitment))
             answers = checkin_history(state, commitment)
             if answers:
                 lines.append("  " + answers)
             if commitment.outcome is not None and commitment.reviewed_meeting_id == meeting.id:
                 key = "review.reported_carried" if commitment.carried_at else "review.reported"
                 lines.append("  " + t(key, outcome=t(f"outcome.{commitment.outcome.value}")))
-        fields.append(CardField(name=escape(state.name_of(user)), value="\n".join(lines)))
+        name = escape(state.name_of(user))
+        member = state.member(user)
+        if member is not None and member.away_until is not None:
+            name += " " + t("members.away", until=day_text(state, member.away_until))
+        fields.append(CardField(name=name, value="\n".join(lines)))
+    dropped = dropped_since(state, meeting)
+    if dropped:
+        fields.append(CardField(name=t("review.dropped_title"), value="\n".join(
+            dropped_line(state, c) for c in dropped)))
     return fields
+
+
+def dropped_since(state: SetState, meeting: Meeting) -> list[Commitment]:
+    """Commitments their owners dropped since the last meeting (shown at this one's review
+    and in its summary; a meeting's close marks them as shown)."""
+    return sorted((c for c in state.commitments.values()
+                   if c.dropped_at is not None and c.meeting_id != meeting.id
+                   and c.reviewed_meeting_id in (None, meeting.id)),
+                  key=lambda c: (c.dropped_at, c.id))
+
+
+def dropped_line(state: SetState, commitment: Commitment) -> str:
+    reasons = [c.after for c in state.changes
+               if c.commitment_id == commitment.id and c.kind is ChangeKind.DROP]
+    return t("review.dropped_line", who=mention(commitment.owner),
+             text=quoted(commitment.text, 300),
+             reason=quoted(reasons[-1], 300) if reasons else t("word.not_recorded"))
+
+
+def change_history(state: SetState, commitment: Commitment) -> list[str]:
+    """A commitment's edits and moved dates, oldest first, as shown at review."""
+    lines = []
+    zone = state.set.timezone
+    for change in sorted((c for c in state.changes if c.commitment_id == commitment.id),
+                         key=lambda c: (c.at, c.id)):
+        day = timeparse.format_day(change.at, zone)
+        if change.kind is ChangeKind.EDIT:
+            lines.append(t("history.edited", day=day, before=quoted(change.before, 200)))
+        elif change.kind is ChangeKind.DUE:
+            lines.append(t("history.moved", day=day, before=change.before, after=change.after))
+        else:
+            lines.append(t("history.dropped", day=day, reason=quoted(change.after, 300)))
+    return lines
+
+
+def apologies_text(state: SetState, meeting: Meeting) -> str:
+    """``@bob (at a conference), @carol``: who sent apologies, with their notes."""
+    parts = []
+    for user in meeting.apologies:
+        note = next((a.note for a in reversed(state.apologies)
+                     if a.user == user and not a.withdrawn and a.note
+                     and stands_for(a.meeting_at, meeting.started_at)), "")
+        parts.append(mention(user) + (f" ({quoted(note, 200)})" if note else ""))
+    return ", ".join(parts)
+
+
+def absent(state: SetState, meeting: Meeting) -> list[UserRef]:
+    """Members who neither came nor sent apologies (members when the meeting started)."""
+    return [m.user for m in state.members.values()
+            if m.joined_at <= meeting.started_at
+            and (m.left_at is None or m.left_at > meeting.started_at)
+            and m.user not in meeting.attendance and m.user not in meeting.apologies]
+
+
+def link_text(link: str) -> str:
+    return escape(link)
+
+
+def day_text(state: SetState, day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 def checkin_history(state: SetState, commitment: Commitment, *, private: bool = False) -> str:
@@ -219,7 +295,7 @@ def summary_text(state: SetState, meeting: Meeting) -> str:
     zone = state.set.timezone
     lines = [t("summary.heading", number=meeting.number, name=escape(state.set.name),
                day=timeparse.format_day(meeting.started_at, zone))]
-    lines.append(t("summary.attendance", who=mentions(meeting.attendance)))
+    lines.extend(attendance_lines(state, meeting))
     reviewed = [c for c in state.commitments.values() if c.reviewed_meeting_id == meeting.id]
     if reviewed:
         lines.append(t("summary.reviews"))
@@ -251,8 +327,37 @@ def summary_text(state: SetState, meeting: Meeting) -> str:
     lines.append(t("summary.commitments") if made else t("summary.no_commitments"))
     for c in sorted(made, key=lambda c: (c.created_at, c.id)):
         lines.append("• " + commitment_line(state, c))
+    lines.extend(closing_lines(state, meeting))
     lines.append(t("summary.next", when=next_meeting_text(state)))
     return "\n".join(lines)
+
+
+def attendance_lines(state: SetState, meeting: Meeting) -> list[str]:
+    """Who came; who sent apologies (with their notes); who did neither."""
+    lines = [t("summary.attendance", who=mentions(meeting.attendance))]
+    if meeting.apologies:
+        lines.append(t("summary.apologies", who=apologies_text(state, meeting)))
+    missing = absent(state, meeting)
+    if missing:
+        lines.append(t("summary.absent", who=mentions(missing)))
+    return lines
+
+
+def closing_lines(state: SetState, meeting: Meeting) -> list[str]:
+    """Commitments dropped since the last meeting, and what each member learned (the set's
+    own record: the summary stays in the set)."""
+    lines = []
+    dropped = dropped_since(state, meeting)
+    if dropped:
+        lines.append(t("review.dropped_title") + ":")
+        lines.extend("• " + dropped_line(state, c) for c in dropped)
+    learned = [e for e in state.entries
+               if e.kind is EntryKind.LEARNING and e.meeting_id == meeting.id]
+    if learned:
+        lines.append(t("summary.learning"))
+        lines.extend(t("summary.learning_line", who=mention(e.user), text=quoted(e.text, 500))
+                     for e in learned)
+    return lines
 
 
 def presented_question(state: SetState, user: UserRef) -> str:
@@ -303,14 +408,29 @@ def export_markdown(state: SetState, user: UserRef, now: datetime) -> str:
             out.append(t("export.checkin", day=timeparse.format_day(answer.at, zone),
                          answer=t(f"progress.{answer.answer.value}"),
                          note=f": {answer.note}" if answer.note else ""))
+        for change in sorted((x for x in state.changes if x.commitment_id == c.id),
+                             key=lambda x: (x.at, x.id)):
+            out.append(t(f"export.change.{change.kind.value}",
+                         day=timeparse.format_day(change.at, zone), before=change.before,
+                         after=change.after))
         if c.outcome is not None:
             out.append(t("export.report", outcome=t(f"outcome.{c.outcome.value}"),
                          account=c.account))
     out.append("")
+    out.append(t("export.apologies"))
+    sent = sorted((a for a in state.apologies if a.user == user and not a.withdrawn),
+                  key=lambda a: (a.meeting_at, a.at))
+    if not sent:
+        out.append(t("export.none"))
+    for apology in sent:
+        out.append(t("export.apology", day=timeparse.format_day(apology.meeting_at, zone),
+                     note=f": {apology.note}" if apology.note else ""))
+    out.append("")
     history = state.history if state.history is not None else state.entries
     for kind, heading in ((EntryKind.PRESENTATION, "export.presentations"),
                           (EntryKind.LEARNING, "export.learning"),
-                          (EntryKind.QUESTION, "export.questions")):
+                          (EntryKind.QUESTION, "export.questions"),
+                          (EntryKind.INSIGHT, "export.insights")):
         said = [e for e in history if e.user == user and e.kind is kind]
         out.append(t(heading))
         if not said:
@@ -319,6 +439,39 @@ def export_markdown(state: SetState, user: UserRef, now: datetime) -> str:
             out.append(f"- {timeparse.format_day(entry.at, zone)}: {entry.text}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def members_card(state: SetState) -> Card:
+    """Who is in the set: since when, the facilitator, who is away; an organisation only where
+    its member chose to show it to the set."""
+    lines = []
+    for member in sorted(state.active_members(), key=lambda m: (m.joined_at, m.user.key)):
+        parts = [mention(member.user), t("members.since", day=timeparse.format_day(
+            member.joined_at, state.set.timezone))]
+        if member.user == state.set.facilitator:
+            parts.append(t("members.facilitator"))
+        if member.org and member.org_shown:
+            parts.append(t("members.org", org=quoted(member.org, 100)))
+        if member.away_until is not None:
+            parts.append(t("members.away", until=day_text(state, member.away_until)))
+        if member.checkins_paused:
+            parts.append(t("members.paused"))
+        lines.append("• " + " · ".join(parts))
+    return Card(title=t("members.title", name=escape(state.set.name),
+                        count=len(state.active_members())), body="\n".join(lines))
+
+
+def summaries_card(state: SetState, count: int) -> Card:
+    """The last ``count`` stored summaries, newest first."""
+    held = [m for m in state.past_meetings or () if m.summary]
+    if not held:
+        return Card(title=t("summaries.title", name=escape(state.set.name)),
+                    body=t("summaries.none"))
+    shown = sorted(held, key=lambda m: m.number, reverse=True)[:count]
+    body = "\n\n".join(m.summary for m in shown)
+    if len(held) > len(shown):
+        body += "\n\n" + t("summaries.more", shown=len(shown), total=len(held))
+    return Card(title=t("summaries.title", name=escape(state.set.name)), body=body)
 
 
 def stage_name(stage: Stage) -> str:

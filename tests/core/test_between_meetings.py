@@ -26,7 +26,7 @@ def checkin_ping(h: CoreHarness, commitment_id: str) -> Ping:
                 user=user("bob"), commitment_id=commitment_id)
 
 
-def test_a_due_check_in_dms_its_owner_with_four_buttons() -> None:
+def test_a_due_check_in_dms_its_owner_with_its_buttons() -> None:
     h = CoreHarness()
     cid = with_commitment(h)
     h.now = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
@@ -34,7 +34,8 @@ def test_a_due_check_in_dms_its_owner_with_four_buttons() -> None:
     (message,) = [e for e in effects if isinstance(e, DirectMessage)]
     assert message.user == user("bob")
     assert "Book a one-to-one" in message.card.body
-    assert [b.label for b in message.card.buttons] == ["On track", "Stuck", "Done", "Snooze"]
+    assert [b.label for b in message.card.buttons] == ["On track", "Stuck", "Done", "Snooze",
+                                                         "Change it"]
     assert message.card.buttons[1].action == action_id("checkin", cid, "stuck")
     assert h.state.commitments[cid].last_pinged_at == h.now
 
@@ -134,11 +135,31 @@ def test_checkin_offsets_reschedule_open_commitments_and_pause_cancels_them() ->
     effects = h.cmd("bob", "checkins 1d,-1d")
     assert isinstance(effects[0], CancelPings)
     assert len([e for e in effects if isinstance(e, SchedulePing)]) == 2
-    effects = h.cmd("bob", "checkins pause")
+    effects = h.cmd("alice", "checkins all pause")
     assert not [e for e in effects if isinstance(e, SchedulePing)]
     assert h.state.set.checkins_paused
+    effects = h.cmd("alice", "checkins all resume")
+    assert len([e for e in effects if isinstance(e, SchedulePing)]) == 2
+
+
+def test_a_members_pause_is_their_own_and_the_set_wide_one_is_the_facilitators() -> None:
+    h = CoreHarness()
+    with_commitment(h)
+    effects = h.cmd("bob", "checkins pause")
+    assert whispers(effects) == [
+        "Your check-ins are paused. `/set checkins resume` turns them back on."]
+    assert h.state.members[user("bob").key].checkins_paused
+    assert not h.state.set.checkins_paused
+    assert CancelPings(set_id=h.state.set.id, kinds=frozenset({PingKind.CHECKIN}),
+                       user=user("bob")) in effects
+    assert not [e for e in effects if isinstance(e, SchedulePing)]
+    assert whispers(h.cmd("bob", "checkins pause")) == ["Your check-ins are already paused."]
+    refused = h.cmd("bob", "checkins all pause")
+    assert whispers(refused) == ["Only the facilitator (<@alice>) can use `/set checkins all`."]
+    assert not h.state.set.checkins_paused
     effects = h.cmd("bob", "checkins resume")
     assert len([e for e in effects if isinstance(e, SchedulePing)]) == 2
+    assert not h.state.members[user("bob").key].checkins_paused
 
 
 def test_a_check_in_for_a_reported_commitment_is_not_sent() -> None:

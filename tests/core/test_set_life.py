@@ -159,10 +159,12 @@ def test_export_is_a_markdown_dm_of_only_your_own_words() -> None:
     h.cmd("alice", "next")
     h.cmd("bob", "commit Say no once this week")
     effects = h.cmd("bob", "export")
-    (message,) = [e for e in effects if isinstance(e, DirectMessage)]
-    assert message.user == user("bob")
+    message, due_dates = [e for e in effects if isinstance(e, DirectMessage)]
+    assert message.user == user("bob") and due_dates.user == user("bob")
     document = message.attachment.content
     assert message.attachment.filename.endswith(".md")
+    assert due_dates.attachment.filename.endswith("-my-due-dates.ics")
+    assert [d.text for d in due_dates.attachment.due_dates] == ["Say no once this week"]
     assert "BOBMARKER" in document and "Say no once this week" in document
     assert "CAROLMARKER" not in document
     assert whispers(effects) == ["I've sent your record to you as a DM."]

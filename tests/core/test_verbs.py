@@ -64,7 +64,9 @@ def test_names_and_first_words_come_from_the_table() -> None:
     assert grammar.VERBS == verbs.FIRST_WORDS
     assert "programme" in verbs.FIRST_WORDS and "programme join" in verbs.COMMAND_NAMES
     assert verbs.DIRECT_VERBS == {"progress", "quiet", "help", "actions", "export", "forget-me",
-                                  "status"}
+                                  "status",
+                                  "checkins", "apologies", "members", "summaries", "summary",
+                                  "action", "away", "calendar"}
     assert verbs.COORDINATOR_COMMANDS == {"programme coordinator", "programme code",
                                           "announce", "digest"}
 
@@ -101,6 +103,6 @@ def test_routing_and_loading_use_the_read_line() -> None:
 
 def test_buttons_that_open_a_form_are_answered_at_once() -> None:
     forms = {b.name for b in BUTTONS if b.opens_form}
-    assert forms == verbs.FORM_BUTTONS == {"present", "commit", "report", "insight"}
-    for name in forms:
+    assert forms == verbs.FORM_BUTTONS == {"present", "commit", "report", "insight", "change"}
+    for name in forms - {"change"}:  # a check-in's Change it needs no meeting
         assert f"stage.needed.{name}" in ENGLISH, "open_form says which stage it needs"

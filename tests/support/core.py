@@ -16,7 +16,7 @@ from bot.core.events import (
     PingDue,
     TextPosted,
 )
-from bot.core.model import Context, Meeting, Ping, PingKind, SetState
+from bot.core.model import NO_HOLIDAYS, Context, HolidayCalendar, Meeting, Ping, PingKind, SetState
 from bot.core.refs import ChannelRef, UserRef
 from bot.core.step import step
 
@@ -61,9 +61,11 @@ class CoreHarness:
     now: datetime = field(default_factory=lambda: datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
     state: SetState | None = None
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    holidays: HolidayCalendar = NO_HOLIDAYS
 
     def context(self) -> Context:
-        return Context(now=self.now, new_id=lambda: f"id{next(self._ids)}")
+        return Context(now=self.now, new_id=lambda: f"id{next(self._ids)}",
+                       holidays=self.holidays)
 
     def send(self, event: Event) -> tuple[Effect, ...]:
         result = step(self.state, event, self.context())

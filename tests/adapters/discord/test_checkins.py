@@ -31,7 +31,7 @@ async def test_checkin_dm_answered_with_a_button(harness: Harness) -> None:
     checkin = await _checkin_falls_due(h)
     assert checkin["embeds"][0]["title"] == "Check-in from Leaders"
     assert "Call the team" in checkin["embeds"][0]["description"]
-    assert list(buttons(checkin)) == ["On track", "Stuck", "Done", "Snooze"]
+    assert list(buttons(checkin)) == ["On track", "Stuck", "Done", "Snooze", "Change it"]
 
     token = await h.press(BOB, "Stuck", checkin)
     reply = h.fake.replies_to(token)[0]

@@ -64,8 +64,11 @@ async def test_export_to_closed_dms_is_told_at_once(harness: Harness) -> None:
     token = await h.slash(BOB, "export")
     dm = h.fake.dm_channels[BOB]
     sent = [r for r in h.fake.requests if r.path == f"/channels/{dm}/messages"]
-    assert sent and sent[-1].files and sent[-1].files[0][0].endswith(".md")
-    assert b"Call the team" in sent[-1].files[0][1]
+    record, due_dates = sent[-2:]  # the record, then the open commitments' due dates
+    assert record.files and record.files[0][0].endswith(".md")
+    assert b"Call the team" in record.files[0][1]
+    assert due_dates.files[0][0].endswith("-my-due-dates.ics")
+    assert b"SUMMARY:Call the team" in due_dates.files[0][1]
     h.fake.closed_dms.add(BOB)
     token = await h.slash(BOB, "export")
     assert words.DMS_CLOSED in h.replies(token)

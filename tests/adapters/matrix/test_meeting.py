@@ -91,7 +91,7 @@ async def test_a_whole_meeting_and_a_checkin_cycle_with_a_restart(world: World) 
     notice = await w.bob.wait_text(dm, "not end-to-end encrypted", sender=w.bot_id)
     assert notice.content["msgtype"] == "m.notice"
     checkin = await w.card(w.bob, dm, text="Check-in from Leaders")
-    assert set(keys_of(checkin)) == {"✅", "⚠", "🎉", "💤"}
+    assert set(keys_of(checkin)) == {"✅", "⚠", "🎉", "💤", "✏"}
     await w.press(w.bob, "🎉", checkin, room=dm)
     await w.bob.wait_text(dm, "noted as done", sender=w.bot_id)
 

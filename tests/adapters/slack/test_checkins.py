@@ -33,7 +33,7 @@ async def test_checkin_dm_answered_with_buttons(world: SlackWorld) -> None:
     dm = world.fake.channel_messages("DUBOB")
     assert len(dm) == 1 and "Ask the team" in dm[0].text
     labels = [e["text"]["text"] for b in dm[0].blocks for e in b.get("elements", [])]
-    assert labels == ["On track", "Stuck", "Done", "Snooze"]
+    assert labels == ["On track", "Stuck", "Done", "Snooze", "Change it"]
 
     # "Stuck", pressed in the DM: the answer is stored and the bot offers to ask for help.
     stuck = find_button(world, "DUBOB", "checkin:")

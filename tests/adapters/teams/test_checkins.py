@@ -38,7 +38,7 @@ async def test_checkin_in_the_personal_chat_answered_with_buttons(world: TeamsWo
     chat = world.fake.personal_chat(BOB.id)[before:]
     assert len(chat) == 1 and "Ask the team" in activity_text(chat[0])
     labels = [a["title"] for a in chat[0]["attachments"][0]["content"]["actions"]]
-    assert labels == ["On track", "Stuck", "Done", "Snooze"]
+    assert labels == ["On track", "Stuck", "Done", "Snooze", "Change it"]
     place = personal(BOB)
 
     status, answer = await world.press(BOB, chat[0], "Stuck", place)
