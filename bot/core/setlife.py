@@ -321,12 +321,14 @@ def actions(state: SetState, event: Interactive, mine: bool, ctx: Context) -> Re
 def export(state: SetState, event: Interactive, ctx: Context) -> Result:
     document = export_markdown(state, event.user, ctx.now)
     slug = "".join(ch if ch.isalnum() else "-" for ch in state.set.name.lower()).strip("-")
+    open_ones = state.open_commitments(event.user)
+    due_dates = (DirectMessage(user=event.user, card=Card(body=t("export.ics_dm")),
+                               attachment=due_dates_file(state, open_ones)),) if open_ones else ()
     return Result(state, (
         DirectMessage(user=event.user, card=Card(body=t("export.dm", name=quoted(
             state.set.name, 100))), attachment=Attachment(
             filename=f"revans-{slug or 'set'}-{ctx.now:%Y%m%d}.md", content=document)),
-        DirectMessage(user=event.user, card=Card(body=t("export.ics_dm")),
-                      attachment=due_dates_file(state, state.open_commitments(event.user))),
+        *due_dates,  # the open commitments' due dates, for a calendar (none: no file)
         whisper(event, "export.sent"),
     ))
 

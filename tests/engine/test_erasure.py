@@ -99,7 +99,7 @@ async def test_a_former_member_exports_and_erases_from_the_channel_and_a_dm(
 
         # In the set's channel, after leaving.
         effects = await h.cmd("bob", "export")
-        (record,) = [e for e in effects if isinstance(e, DirectMessage)]
+        record, *_ = [e for e in effects if isinstance(e, DirectMessage)]
         assert "XYZZYFIRST" in record.attachment.content
 
         # In a DM: two sets, so which one?
@@ -107,7 +107,7 @@ async def test_a_former_member_exports_and_erases_from_the_channel_and_a_dm(
         assert which == ("You are or were in several sets: “Second set”, “First set”. Say which "
                          "one, e.g. `/set export Second set`.")
         effects = await h.cmd("bob", "export first set", where=dm("bob"))
-        (record,) = [e for e in effects if isinstance(e, DirectMessage)]
+        record, *_ = [e for e in effects if isinstance(e, DirectMessage)]
         assert "XYZZYFIRST" in record.attachment.content
         (unknown,) = texts(await h.cmd("bob", "forget-me Third set", where=dm("bob")))
         assert unknown == ("You have never been a member of a set called “Third set”, so I hold "
