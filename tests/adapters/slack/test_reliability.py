@@ -147,10 +147,10 @@ async def test_export_is_uploaded_as_a_file(world: SlackWorld) -> None:
     await world.settle()
     assert [c.method for c in world.fake.calls
             if c.method.startswith("files.") or c.method == "upload"] == [
-        "files.getUploadURLExternal", "upload", "files.completeUploadExternal"] * 2
-    record, due_dates = (c.args["content"] for c in world.fake.calls_to("upload"))
-    assert record.startswith("# ubob — record in Practice")
-    assert due_dates.startswith("BEGIN:VCALENDAR")  # the open commitments' due dates
+        "files.getUploadURLExternal", "upload", "files.completeUploadExternal"]  # no open
+    # commitments: no due-dates calendar (test_around_meetings uploads one)
+    uploaded = world.fake.calls_to("upload")[0].args["content"]
+    assert uploaded.startswith("# ubob — record in Practice")
     complete = world.fake.calls_to("files.completeUploadExternal")[0].args
     assert complete["channel_id"] == "DUBOB"
 
