@@ -62,6 +62,13 @@ _BID_WORDS = re.compile(r"\b(?:like time|want time|need time|bid)\b")
 
 def start(state: SetState, event: Interactive, ctx: Context) -> Result:
     running = state.running_meeting
+    if running is not None and ctx.now - running.stage_started_at >= AUTO_CLOSE_AFTER:
+        # Left running for hours (its closing ping lost, or from before meetings closed
+        # themselves): it closes now, with its summary, and the new one starts.
+        closed = move(state, ctx, Trigger.END, by=None, reason="closed_itself")
+        assert closed.state is not None
+        opened = start(closed.state, event, ctx)
+        return Result(opened.state, (*closed.effects, *opened.effects))
     if running is not None:
         return refuse(state, event, "meeting.already_running", stage=stage_name(running.stage))
     standing = state.set.facilitator

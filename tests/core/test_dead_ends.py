@@ -417,3 +417,31 @@ def test_a_typo_in_a_verb_suggests_the_command_meant() -> None:
     assert "Did you mean `/set schedule" in said
     (said,) = whispers(h.cmd("alice", "xyzzy"))
     assert "Type `/set help`" in said
+
+
+def test_starting_over_a_meeting_left_running_for_hours_closes_it_first() -> None:
+    h = CoreHarness(now=NOW)
+    h.set_up("alice", "bob")
+    h.meeting_to("presentation")
+    first = h.state.meeting.id
+    h.advance(hours=1)
+    assert "already running" in whispers(h.cmd("bob", "start"))[0]
+    h.advance(hours=5)  # its closing ping never came (a bot from before this rule)
+    effects = h.cmd("bob", "start")
+    assert h.state.running_meeting is not None and h.state.meeting.id != first
+    assert h.state.meeting.number == 2
+    assert any("closed itself" in p for p in posts(effects))
+
+
+def test_quiet_hours_end_at_eight_local_on_the_morning_after_the_clocks_change() -> None:
+    h = CoreHarness(now=datetime(2026, 10, 20, 8, 0, tzinfo=UTC))
+    h.set_up("alice", "bob")
+    h.cmd("alice", "timezone Europe/Stockholm")
+    h.meeting_to("commitment")
+    h.cmd("bob", "commit Write to the board")
+    (made,) = h.state.commitments.values()
+    h.now = datetime(2026, 10, 24, 20, 0, tzinfo=UTC)  # 22:00 CEST, in bob's quiet hours
+    due = Ping(id="late", kind=PingKind.CHECKIN, set_id=h.state.set.id, due_at=h.now,
+               user=user("bob"), commitment_id=made.id)
+    (deferred,) = h.send(PingDue(ping=due))
+    assert deferred.until == datetime(2026, 10, 25, 7, 0, tzinfo=UTC)  # 08:00 CET
