@@ -71,7 +71,7 @@ class MatrixOutbox(Outbox):
                 event_id = await self._send_card(room_id, effect.card)
                 await slots.put(effect.where, effect.card.slot, event_id)
                 return
-            await self.api.send(room_id, render.edit_content(
+            await self.api.send(room_id, render.fitted_edit(
                 event_id, render.card_content(effect.card)))
             await self._reseed(room_id, event_id, effect.card)
 
@@ -113,7 +113,8 @@ class MatrixOutbox(Outbox):
 
     async def _send_card(self, room_id: str, card: Card,
                          about: ChannelRef | None = None) -> str:
-        event_id = await self.api.send(room_id, render.card_content(card, where=about))
+        for content in render.fitted(render.card_content(card, where=about)):
+            event_id = await self.api.send(room_id, content)  # the last one carries the keys
         for key in render.seeded_keys(card):
             await self._react(room_id, event_id, key)
         return event_id

@@ -12,19 +12,24 @@ card gives that card's (stale) action, which the core answers like any old butto
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from adapters.matrix import words
-from bot.core.cards import Button, Card, FieldKind, Form, parse_action_id
+from bot.core.cards import Button, Card, FieldKind, Form, clip, parse_action_id
 from bot.core.refs import ChannelRef, unescape
+from bot.outbox import split_text
 
 BUTTONS_KEY = "org.revans.buttons"
 FORM_KEY = "org.revans.form"
 WHERE_KEY = "org.revans.where"
 HTML_FORMAT = "org.matrix.custom.html"
 MATRIX_TO = "https://matrix.to/#/"
+EVENT_LIMIT = 60_000     # bytes of content: Synapse refuses an event over 65,536 bytes in all
+BODY_PIECE = 16_000      # characters of plain body a message when a card must be split
+FALLBACK_LIMIT = 1_000   # characters of an edit's fallback body
 
 # What each button's reaction is: by ``verb`` or ``verb:arg`` of its action id.
 KEYS: dict[str, str] = {
@@ -155,16 +160,59 @@ def text_content(markup: str, *, notice: bool = False, ping: bool = True) -> dic
 
 
 def edit_content(event_id: str, new: Mapping[str, Any]) -> dict[str, Any]:
-    """An edit (``m.replace``) of ``event_id`` to ``new``; the edit itself pings nobody."""
-    return {
+    """An edit (``m.replace``) of ``event_id`` to ``new``; the edit itself pings nobody.
+    (The fallback ``body`` is short: clients show ``m.new_content``.)"""
+    edit: dict[str, Any] = {
         "msgtype": new.get("msgtype", "m.text"),
-        "body": "* " + str(new.get("body", "")),
-        "format": HTML_FORMAT,
-        "formatted_body": "* " + str(new.get("formatted_body", "")),
+        "body": "* " + clip(str(new.get("body", "")), FALLBACK_LIMIT),
         "m.new_content": dict(new),
         "m.relates_to": {"rel_type": "m.replace", "event_id": event_id},
         "m.mentions": {},
     }
+    if "formatted_body" in new:
+        edit["format"] = HTML_FORMAT
+        shown = html.escape(clip(str(new.get("body", "")), FALLBACK_LIMIT), quote=False)
+        edit["formatted_body"] = "* " + shown.replace("\n", "<br>")
+    return edit
+
+
+# ---------------------------------------------------------------------- size
+
+def size(content: Mapping[str, Any]) -> int:
+    return len(json.dumps(content, ensure_ascii=False).encode("utf-8"))
+
+
+def fitted(content: dict[str, Any], limit: int = EVENT_LIMIT) -> list[dict[str, Any]]:
+    """``content`` as messages the homeserver accepts (it refuses an event over 64 KiB): as it
+    is; else without its HTML; else its plain body cut into several messages, the last one
+    keeping the card's keys (where the reactions go) and the first its mentions."""
+    if size(content) <= limit:
+        return [content]
+    plain = {k: v for k, v in content.items() if k not in ("format", "formatted_body")}
+    if size(plain) <= limit:
+        return [plain]
+    extra = {k: v for k, v in plain.items() if k not in ("body", "m.mentions")}
+    pieces = split_text(str(plain.get("body", "")), BODY_PIECE)
+    messages = [{"msgtype": plain.get("msgtype", "m.text"), "body": piece, "m.mentions": {}}
+                for piece in pieces]
+    messages[0]["m.mentions"] = plain.get("m.mentions", {})
+    messages[-1].update(extra)
+    return messages
+
+
+def fitted_edit(event_id: str, new: dict[str, Any], limit: int = EVENT_LIMIT) -> dict[str, Any]:
+    """An edit within the limit: without HTML, then with its body clipped (an edit cannot be
+    split; the card stays one message)."""
+    edit = edit_content(event_id, new)
+    if size(edit) <= limit:
+        return edit
+    plain = {k: v for k, v in new.items() if k not in ("format", "formatted_body")}
+    edit = edit_content(event_id, plain)
+    while size(edit) > limit:
+        body = str(plain["body"])
+        plain["body"] = clip(body, max(len(body) - (size(edit) - limit) - 100, 100))
+        edit = edit_content(event_id, plain)
+    return edit
 
 
 # ---------------------------------------------------------------------- forms in threads

@@ -55,6 +55,7 @@ class World:
     bob: Member = None  # type: ignore[assignment]
     carol: Member = None  # type: ignore[assignment]
     room: str = ""
+    bot_url: str = ""  # where the bot reaches the homeserver (a proxy in front of it)
     runtime: Runtime | None = None
     service: MatrixService | None = None
     services: list[MatrixService] = field(default_factory=list)
@@ -65,7 +66,8 @@ class World:
 
     async def start_bot(self) -> MatrixService:
         self.runtime = await build(Settings(), clock=self.clock, database_url=self.database_url)
-        settings = MatrixSettings(matrix_homeserver=self.server.url, matrix_user_id=self.bot_id,
+        settings = MatrixSettings(matrix_homeserver=self.bot_url or self.server.url,
+                                  matrix_user_id=self.bot_id,
                                   matrix_access_token=self.bot_token,
                                   matrix_sync_timeout_ms=5_000)
         self.service = await start_matrix(settings, self.runtime)

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import aiohttp
+from aiohttp import web
 from prometheus_client import REGISTRY
 
 from tests.adapters.matrix.conftest import World, bot_messages
+from tests.support.homeserver import free_port
 from tests.support.matrix_member import Member
 
 
@@ -231,3 +234,68 @@ async def test_a_kicked_bot_marks_the_set_unreachable_holds_pings_and_tells_the_
     w.clock.advance(timedelta(hours=1))
     await w.runtime.delivery.run_due()
     await w.card(w.bob, bob_dm, text="Check-in from Leaders")
+
+
+class FlakyProxy:
+    """A loopback proxy in front of Synapse that answers the first ``failures`` message sends
+    with a 502, as a homeserver behind a restarting load balancer does."""
+
+    def __init__(self, upstream: str, failures: int) -> None:
+        self.upstream = upstream
+        self.failures = failures
+        self.refused: list[str] = []
+        self.url = ""
+        self._runner: web.AppRunner | None = None
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> FlakyProxy:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._forward)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        port = free_port()
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
+        self._session = aiohttp.ClientSession()
+        self.url = f"http://127.0.0.1:{port}"
+        return self
+
+    async def stop(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _forward(self, request: web.Request) -> web.StreamResponse:
+        if (request.method == "PUT" and "/send/m.room.message/" in request.path
+                and len(self.refused) < self.failures):
+            self.refused.append(request.path)
+            return web.json_response({"errcode": "M_UNKNOWN", "error": "bad gateway"},
+                                     status=502)
+        assert self._session is not None
+        async with self._session.request(
+                request.method, self.upstream + request.path_qs, data=await request.read(),
+                headers={k: v for k, v in request.headers.items()
+                         if k.lower() in ("authorization", "content-type")}) as answer:
+            return web.Response(body=await answer.read(), status=answer.status,
+                                content_type=answer.content_type)
+
+
+async def test_a_homeserver_that_fails_sends_for_a_while_loses_nothing(world: World) -> None:
+    w = world
+    proxy = await FlakyProxy(w.server.url, failures=3).start()
+    try:
+        w.bot_url = proxy.url
+        await w.restart_bot()
+        await w.alice.command(w.room, "create Leaders")
+        await w.alice.wait_text(w.room, "Action learning set: Leaders", sender=w.bot_id)
+        await w.bob.command(w.room, "join")
+        await w.alice.wait_text(w.room, "joined the set", sender=w.bot_id)
+        await w.settle()
+    finally:
+        await w.stop_bot()
+        await proxy.stop()
+    assert len(proxy.refused) == 3
+    assert len(set(proxy.refused)) == 1, "the same send (one transaction id) was tried again"
+    texts = [m.body for m in bot_messages(await w.alice.messages(w.room), w.bot_id)]
+    assert len([t for t in texts if "Action learning set: Leaders" in t]) == 1
+    assert len([t for t in texts if "joined the set" in t]) == 1

@@ -120,3 +120,28 @@ COMMIT = {"fields": ["action", "by"], "labels": ["The action", "Due date"], "cho
 ])
 def test_a_thread_reply_as_form_values(spec: dict, reply: str, values: dict) -> None:
     assert render.form_values(spec, reply) == values
+
+
+def test_a_card_too_big_for_one_event_loses_its_html_then_is_split() -> None:
+    buttons = (Button(label=t("button.next"), action=action_id("next", "m1", "3")),)
+    long_words = " ".join(f"wörd{i}" for i in range(6_000))  # ~50,000 characters
+    card = Card(title="Summary", body=f"<@{BOB}> " + long_words[:11_000],
+                fields=tuple(CardField(name=f"n{i}", value=long_words[i * 900:i * 900 + 1000])
+                             for i in range(20)), buttons=buttons)
+    whole = render.card_content(card)
+    assert render.size(whole) > render.EVENT_LIMIT
+    plain = render.fitted(whole)
+    assert len(plain) == 1 and "formatted_body" not in plain[0], "first the HTML goes"
+    huge = {**whole, "body": "wörd " * 20_000}
+    parts = render.fitted(huge)
+    assert len(parts) > 1
+    assert all(render.size(p) <= render.EVENT_LIMIT for p in parts)
+    assert "".join(p["body"] for p in parts).replace(" ", "") == huge["body"].replace(" ", "")
+    assert parts[0]["m.mentions"] == {"user_ids": [BOB]}
+    assert all(p["m.mentions"] == {} for p in parts[1:])
+    assert parts[-1][render.BUTTONS_KEY] == whole[render.BUTTONS_KEY]
+    small = render.card_content(Card(body="short", buttons=buttons))
+    assert render.fitted(small) == [small]
+    edit = render.fitted_edit("$card", whole)
+    assert render.size(edit) <= render.EVENT_LIMIT
+    assert edit["m.new_content"][render.BUTTONS_KEY] == whole[render.BUTTONS_KEY]
