@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     console.add_argument("--database-url", help="default: DATABASE_URL")
     demo_cmd = commands.add_parser("demo", help="a scripted cycle, printed as a transcript")
     demo_cmd.add_argument("--database-url", help="default: a temporary SQLite file")
+    demo_cmd.add_argument("--language", default="en", choices=sorted(demo.SCRIPTS),
+                          help="the set's language (default: en)")
     args = parser.parse_args(argv)
     try:
         settings = Settings()
@@ -69,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "console":
             start = _start(args.start)
             return asyncio.run(run_console(settings, start, args.database_url))
-        return run_demo(settings, args.database_url)
+        return run_demo(settings, args.database_url, language=args.language)
     except (DatabaseError, PlatformStartError, WebStartError) as error:
         print(f"revans: {error}", file=sys.stderr)
         return 2
@@ -182,11 +184,14 @@ async def run_console(settings: Settings, start: datetime, database_url: str | N
     return 0
 
 
-def run_demo(settings: Settings, database_url: str | None = None, write=print) -> int:
+def run_demo(settings: Settings, database_url: str | None = None, write=print, *,
+             language: str = "en") -> int:
+    """The scripted cycle; ``language`` picks the script (and the bot's default language)."""
+    settings = settings.model_copy(update={"default_language": language})
     with tempfile.TemporaryDirectory(prefix="revans-demo-") as folder:
         url = database_url or f"sqlite:///{Path(folder) / 'demo.db'}"
         return asyncio.run(run_console(settings, demo.DEMO_START, url,
-                                       lines=demo.DEMO_SCRIPT.splitlines(), write=write))
+                                       lines=demo.SCRIPTS[language].splitlines(), write=write))
 
 
 if __name__ == "__main__":

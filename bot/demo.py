@@ -83,3 +83,74 @@ carol> /form insight=Ask the people it is about before deciding for them.
 carol> /set status
 carol> /set end
 """
+
+# The same cycle in Swedish: a set of social workers (``revans demo --language sv``). The command
+# words stay English; the members use the Swedish aliases (här, nästa, åtagande, rapport).
+DEMO_SCRIPT_SV = """\
+# Revans demo på svenska: en lärgrupp, två möten, avstämningar mellan mötena.
+# Alice gör kanalen till gruppens hemvist och väljer svenska; Bob och Carol går med.
+alice> /set create Socialsekreterare Norr
+alice> /set language sv
+bob> /set join
+carol> /set join
+alice> /set schedule 2026-11-03 10:00 every 4w
+#
+# Möte ett. Bob och Carol ber båda om tid.
+alice> /set start
+bob> /press Jag är här och vill ha tid
+carol> /set här bid
+alice> /set nästa
+#
+# Bob presenterar; de andra ställer frågor (ett inlägg låter som ett råd: en privat knuff).
+bob> Hur får jag gruppen att använda handledningen till reflektion, inte bara ärendegenomgång?
+alice> /set nästa
+carol> Hur ser reflektion ut för dig när den fungerar?
+alice> Har du provat att bara sätta upp det på dagordningen?
+alice> Vad skulle hända i gruppen om det blev så?
+/clock +13m
+alice> /set nästa
+bob> /set åtagande Fråga gruppen vad de vill ha ut av handledningen
+alice> /set nästa
+#
+# Carol presenterar, får frågor och åtar sig något, med ett eget slutdatum.
+carol> Våra kontaktpersoner slutar efter tre månader. Vad får folk att stanna?
+alice> /set nästa
+bob> När berättade en kontaktperson senast varför hen stannade?
+alice> Hur tar ni emot nya den första veckan?
+alice> /set nästa
+carol> /set åtagande Ringa tre kontaktpersoner som stannat mer än ett år by 2026-11-27
+alice> /set nästa
+#
+# Avslutning: en lärdom var, sedan sammanfattningen.
+bob> Jag ställer fler frågor när jag slutar försöka laga saker.
+carol> Att stanna handlar mer om tillhörighet än om uppgifter.
+alice> /set nästa
+#
+# En vecka senare kommer avstämningarna i DM. Bob följer planen; Carol har fastnat.
+/clock +7d
+bob (dm)> /press Enligt plan
+carol (dm)> /set progress stuck de jag ringer svarar aldrig
+carol (dm)> /press Be min grupp om hjälp
+bob> /set actions
+#
+# Dagarna före nästa möte: fler avstämningar, sedan påminnelserna.
+/clock +16d
+carol (dm)> /press Klart
+/clock +4d
+bob (dm)> /press Enligt plan
+/clock +23h
+#
+# Möte två: återkopplingen visar varje åtagande med avstämningarna sedan dess.
+alice> /set start
+bob> /set här
+carol> /set här
+alice> /set nästa
+bob> /set rapport done Gruppen vill ha reflekterande träffar varannan vecka; vi börjar i januari.
+carol> /set rapport partly Nådde två av tre; båda sa att första veckan fick dem att stanna.
+alice> /press Anteckna en insikt
+alice> /form insight=Fråga dem det gäller innan vi bestämmer åt dem.
+alice> /set status
+alice> /set end
+"""
+
+SCRIPTS = {"en": DEMO_SCRIPT, "sv": DEMO_SCRIPT_SV}

@@ -35,6 +35,7 @@ from bot.core.effects import (
 )
 from bot.core.events import Event
 from bot.core.home import HomeView, home_view
+from bot.core.language import SOURCE
 from bot.core.model import Context, HolidayCalendar, Ping, ProgrammeState, SetState
 from bot.core.programme import DIGEST_PERIOD
 from bot.core.refs import UserRef
@@ -49,6 +50,7 @@ from bot.core.routing import (
 from bot.core.step import step
 from bot.core.verbs import Parsed
 from bot.holiday_calendar import PUBLIC_HOLIDAYS
+from bot.i18n import localise, voices
 from bot.ical import render_files
 from bot.observability import EVENT_SECONDS, EVENTS_HANDLED, log_context, logging_context
 from storage import erasure, repository
@@ -91,6 +93,7 @@ class Engine:
     clock: Clock
     outboxes: dict[str, Outbox] = field(default_factory=dict)
     default_timezone: str = "UTC"
+    default_language: str = SOURCE
     id_factory: Callable[[], str] = new_id
     ping_listeners: list[Callable[[Sequence[Ping]], None]] = field(default_factory=list)
     # Erasures committed and not yet scrubbed from the file; an extra scrub is harmless, so
@@ -191,7 +194,8 @@ class Engine:
         loaded = self._load(session, fresh, commands, now)
         state = loaded.state if loaded is not None else None
         context = Context(now=now, new_id=self.id_factory, default_timezone=self.default_timezone,
-                          holidays=self.holidays)
+                          holidays=self.holidays, default_language=self.default_language,
+                          voices=voices())
         outputs: list[tuple[Effect, ...]] = []
         for event, command in zip(fresh, commands, strict=True):
             result = step(state, event, context, command)
@@ -271,6 +275,6 @@ class Engine:
                           type(effect).__name__)
                 continue
             try:
-                await outbox.send(effect, reply if target == platform else None)
+                await outbox.send(localise(effect), reply if target == platform else None)
             except Exception:  # noqa: BLE001 - a platform error must not stop the bot
                 log.exception("could not deliver %s on %s", type(effect).__name__, target)

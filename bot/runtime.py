@@ -106,7 +106,8 @@ async def build(settings: Settings, *, clock: Clock | None = None,
         await db.dispose()
         raise
     engine = Engine(db=db, clock=clock or SystemClock(),
-                    default_timezone=settings.default_timezone)
+                    default_timezone=settings.default_timezone,
+                    default_language=settings.default_language)
     delivery = PingDelivery(engine, grace=timedelta(hours=settings.ping_grace_hours),
                             lease=timedelta(seconds=settings.ping_lease_seconds))
     return Runtime(db=db, engine=engine, delivery=delivery, port=settings.port)

@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     port: int = Field(default=3000, ge=1, le=65535)
     default_timezone: str = "UTC"
+    default_language: str = "en"
     log_level: str = "INFO"
     log_format: str = "text"
     ping_grace_hours: float = Field(default=12.0, gt=0)
@@ -45,6 +46,16 @@ class Settings(BaseSettings):
                 f"unknown time zone {value!r}; use Area/City, e.g. Europe/London"
             ) from None
         return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        from bot.core.language import LANGUAGES
+
+        code = value.strip().lower()
+        if code not in LANGUAGES:
+            raise ValueError(f"unknown language {value!r}; available: {', '.join(LANGUAGES)}")
+        return code
 
     @field_validator("log_level")
     @classmethod

@@ -83,6 +83,7 @@ class SetRow(Base):
     calendar_anchor: Mapped[datetime | None] = mapped_column(UTCDateTime())
     calendar_exdates: Mapped[list[str]] = mapped_column(JSON, default=list)
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    language: Mapped[str | None] = mapped_column(String(16))
 
 
 class ProgrammeRow(Base):
@@ -98,6 +99,7 @@ class ProgrammeRow(Base):
     digest_weekday: Mapped[int] = mapped_column(Integer, default=0)
     digest_time: Mapped[str] = mapped_column(String(5), default="09:00")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    language: Mapped[str | None] = mapped_column(String(16))
 
 
 class CoordinatorRow(Base):
@@ -152,6 +154,7 @@ class ProfileRow(Base):
     quiet_start: Mapped[str | None] = mapped_column(String(5))
     quiet_end: Mapped[str | None] = mapped_column(String(5))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(16))
 
 
 class MeetingRow(Base):

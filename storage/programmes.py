@@ -51,7 +51,7 @@ def load_programme_record(session: Session, programme_id: str) -> Programme | No
         timezone=row.timezone, created_at=row.created_at,
         coordinators=tuple(UserRef.from_key(k) for k in coordinators), code=row.code,
         code_expires_at=row.code_expires_at, digest_weekday=row.digest_weekday,
-        digest_time=clock_time(row.digest_time))
+        digest_time=clock_time(row.digest_time), language=row.language)
 
 
 def load_programme(session: Session, programme_id: str,

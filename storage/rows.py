@@ -49,10 +49,11 @@ def clock_time(text: str) -> time:
 
 
 def profile_from_row(user_key: str, quiet_start: str | None, quiet_end: str | None,
-             timezone: str | None) -> Profile:
+             timezone: str | None, language: str | None = None) -> Profile:
     quiet = (QuietHours(start=clock_time(quiet_start), end=clock_time(quiet_end))
              if quiet_start and quiet_end else None)
-    return Profile(user=UserRef.from_key(user_key), quiet=quiet, timezone=timezone)
+    return Profile(user=UserRef.from_key(user_key), quiet=quiet, timezone=timezone,
+                   language=language)
 
 
 def meeting_from_row(row: Any | MeetingRow) -> Meeting:
@@ -132,6 +133,7 @@ def set_values(s: ActionSet) -> dict[str, object]:
         holidays=s.holidays, link=s.link, calendar_anchor=s.calendar.anchor,
         calendar_exdates=[x.isoformat() for x in s.calendar.exdates],
         calendar_sequence=s.calendar.sequence,
+        language=s.language,
     )
 
 
@@ -145,7 +147,7 @@ def profile_values(p: Profile) -> dict[str, object]:
     return dict(
         quiet_start=p.quiet.start.strftime("%H:%M") if p.quiet else None,
         quiet_end=p.quiet.end.strftime("%H:%M") if p.quiet else None,
-        timezone=p.timezone,
+        timezone=p.timezone, language=p.language,
     )
 
 
@@ -203,4 +205,5 @@ def share_values(s: Share) -> dict[str, object]:
 def programme_values(p: Programme) -> dict[str, object]:
     return dict(name=p.name, channel_key=p.channel.key, timezone=p.timezone,
                 created_at=p.created_at, code=p.code, code_expires_at=p.code_expires_at,
-                digest_weekday=p.digest_weekday, digest_time=p.digest_time.strftime("%H:%M"))
+                digest_weekday=p.digest_weekday, digest_time=p.digest_time.strftime("%H:%M"),
+                language=p.language)

@@ -68,6 +68,7 @@ _SET = select(SetRow.__table__).where(SetRow.id == bindparam("set_id"))
 _MEMBERS = (
     select(MemberRow.__table__, ProfileRow.quiet_start, ProfileRow.quiet_end,
            ProfileRow.timezone.label("profile_timezone"),
+           ProfileRow.language.label("profile_language"),
            ProfileRow.user_key.label("profile_key"))
     .outerjoin(ProfileRow, ProfileRow.user_key == MemberRow.user_key)
     .where(MemberRow.set_id == bindparam("set_id"))
@@ -114,6 +115,7 @@ def load(session: Session, set_id: str, *, with_history: bool = False,
         joined_programme_at=row.joined_programme_at, unreachable_since=row.unreachable_since,
         holidays=row.holidays, link=row.link,
         calendar=calendar_from_row(row),
+        language=row.language,
     )
     members, profiles = {}, {}
     for m in session.execute(_MEMBERS, {"set_id": set_id}):
@@ -124,7 +126,7 @@ def load(session: Session, set_id: str, *, with_history: bool = False,
                                      calendar_taken=m.calendar_taken)
         if m.profile_key is not None:
             profiles[m.user_key] = profile_from_row(m.user_key, m.quiet_start, m.quiet_end,
-                                            m.profile_timezone)
+                                            m.profile_timezone, m.profile_language)
     meeting_row = session.execute(_LATEST_MEETING, {"set_id": set_id}).one_or_none()
     meeting = meeting_from_row(meeting_row) if meeting_row is not None else None
     entries: tuple[Entry, ...] = ()

@@ -31,6 +31,28 @@ def test_demo_plays_a_whole_cycle(tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir()), "the demo uses a temporary database"
 
 
+def test_demo_plays_a_whole_cycle_in_swedish(tmp_path: Path) -> None:
+    result = revans("demo", "--language", "sv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for expected in ("Sammanfattning av mötet", "[DM to bob] bot:", "En fråga om hjälp",
+                     "Nästa möte: tis 1 dec. 2026 kl. 10:00 (UTC), sedan var 4:e vecka",
+                     "Frågor, inte råd.", "Det där låter mer som ett råd än en fråga",
+                     "@carol berättade hur det gick: delvis klart",
+                     "Påminnelse: Socialsekreterare Norr ses i morgon",
+                     "Nästa steg"):
+        assert expected in out
+    for english in ("Meeting summary", "Next stage", "Reminder:", "reported back", "Tue 1 Dec"):
+        assert english not in out
+    assert "Traceback" not in result.stderr and "no sv translation" not in result.stderr
+
+
+def test_the_demo_refuses_a_language_it_has_no_script_for(tmp_path: Path) -> None:
+    result = revans("demo", "--language", "xx", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "invalid choice: 'xx'" in result.stderr
+
+
 def test_run_without_credentials_says_what_to_set(tmp_path: Path) -> None:
     result = revans("run", cwd=tmp_path)
     assert result.returncode == 1

@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 
 from adapters.console.inbound import PLATFORM, ConsoleError, to_event
 from adapters.console.outbox import ConsoleOutbox
-from bot.core import timeparse
 from bot.core.messages import plain
 from bot.engine import Engine
+from bot.i18n import format_date
 from bot.scheduler import PingDelivery, move_clock
 
 _CLOCK = re.compile(r"^/clock(?:\s+(\S.*))?$")
@@ -70,6 +70,10 @@ class ConsoleApp:
         self.echo = echo
         engine.outboxes[PLATFORM] = outbox
 
+
+    def _when(self, moment: datetime) -> str:
+        """The console's clock line, in the bot's default language."""
+        return format_date(moment, "UTC", "when", self.engine.default_language)
     async def feed(self, line: str) -> bool:
         """Act on one typed line; ``False`` when the person asked to quit."""
         text = line.rstrip("\n")
@@ -116,7 +120,7 @@ class ConsoleApp:
                            "units s m h d w, up to ten years: e.g. /clock +7d.")
                 return
             await self.advance(delta)
-        self.write(f"⏱  {timeparse.format_when(self.clock.now(), 'UTC')}")
+        self.write(f"⏱  {self._when(self.clock.now())}")
         await self.delivery.run_due()
 
     async def advance(self, delta: timedelta) -> None:
@@ -124,7 +128,7 @@ class ConsoleApp:
         await move_clock(self.delivery, self.clock, delta, on_stop=self._show_time)
 
     def _show_time(self, moment: datetime) -> None:
-        self.write(f"⏱  {timeparse.format_when(moment, 'UTC')}")
+        self.write(f"⏱  {self._when(moment)}")
 
     async def run_lines(self, lines: Iterable[str]) -> None:
         for line in lines:

@@ -18,7 +18,9 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.core.messages import CATALOGUES, DEFAULT_LANGUAGE, plain
+from bot import i18n
+from bot.core import language as languages
+from bot.core.messages import ENGLISH, plain
 from bot.core.verbs import TABLE, Option, Typed
 from bot.core.verbs import OptionKind as Kind
 
@@ -107,10 +109,11 @@ class CatalogueTranslator(app_commands.Translator):
     async def translate(self, string: app_commands.locale_str, locale: discord.Locale,
                         context: app_commands.TranslationContextTypes) -> str | None:
         key = string.extras.get("key")
-        language = _language(locale)
-        if key is None or language == DEFAULT_LANGUAGE or key not in CATALOGUES.get(language, {}):
+        voice = i18n.voices().get(_language(locale))
+        if key is None or voice is None or key not in ENGLISH:
             return None
-        return plain(key, language=language)[:DESCRIPTION_LIMIT]
+        with languages.speaking(voice):
+            return plain(key)[:DESCRIPTION_LIMIT]
 
 
 async def payloads(tree: app_commands.CommandTree, guild: discord.abc.Snowflake | None

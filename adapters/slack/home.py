@@ -15,6 +15,7 @@ from adapters.slack import render
 from bot.core.cards import clip
 from bot.core.home import HomeSet, HomeView
 from bot.core.refs import UserRef
+from bot.i18n import render_dates
 from bot.platform import Host
 
 log = logging.getLogger("revans.slack")
@@ -26,10 +27,10 @@ def set_blocks(home: HomeSet) -> list[dict[str, Any]]:
     return [
         {"type": "header", "text": {"type": "plain_text", "emoji": True,
                                     "text": clip(home.name, render.HEADER_LIMIT) or " "}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": render.defang(
-            f"*{home.next_meeting_label}*: {home.next_meeting}")}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": render.defang(clip(
-            f"*{home.commitments_label}*\n{home.commitments}", render.SECTION_LIMIT))}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": render.defang(render_dates(
+            f"*{home.next_meeting_label}*: {home.next_meeting}"))}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": render.defang(clip(render_dates(
+            f"*{home.commitments_label}*\n{home.commitments}"), render.SECTION_LIMIT))}},
         {"type": "divider"},
     ]
 

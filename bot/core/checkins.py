@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.core import timeparse, workdays
+from bot.core import language, timeparse, workdays
 from bot.core.cards import Button, ButtonStyle, Card, action_id
 from bot.core.effects import (
     CancelPings,
@@ -28,7 +28,7 @@ from bot.core.model import (
     SetState,
 )
 from bot.core.refs import UserRef, mention
-from bot.core.result import Interactive, Result, refuse, whisper
+from bot.core.result import Interactive, Result, refuse, voice_of, whisper
 from bot.core.views import commitment_line, quoted
 
 SNOOZE = timedelta(days=1)
@@ -109,7 +109,9 @@ def deliver_checkin(state: SetState, ping: Ping, ctx: Context) -> Result:
         return Result(state, (DeferPing(ping_id=ping.id, until=allowed_at),))
     updated = replace(commitment, last_pinged_at=ctx.now)
     state = replace(state, commitments={**state.commitments, commitment.id: updated})
-    return Result(state, (DirectMessage(user=commitment.owner, card=checkin_card(state, updated)),))
+    with language.speaking(voice_of(state, commitment.owner, ctx)):
+        card = checkin_card(state, updated)
+    return Result(state, (DirectMessage(user=commitment.owner, card=card),))
 
 
 def checkin_card(state: SetState, commitment: Commitment) -> Card:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from urllib.parse import urlsplit
 
-from bot.core import timeparse
+from bot.core import language, timeparse
 from bot.core.model import ChangeKind, Outcome, Progress, QuietHours, Stage
 
 
@@ -142,6 +142,14 @@ class Timezone:
 
 
 @dataclass(frozen=True, slots=True)
+class Language:
+    """``language sv`` (the set's, or the programme channel's) or ``language sv mine``."""
+
+    code: str
+    mine: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Export:
     set_name: str | None = None  # in a DM: which set, for someone who was in several
 
@@ -260,7 +268,7 @@ Command = (
     | Actions | Checkins | Timebox | Facilitator | ProgressAnswer | Quiet | Timezone | Export
     | ForgetMe | Help | ProgrammeCreate | ProgrammeJoin | ProgrammeLeave | ProgrammeCoordinator
     | ProgrammeCode | Org | Announce | Digest | ShareLearning | AutoAdvance | Apologies
-    | Members | Summaries | Summary | ActionChange | Away | Holidays | Link | Calendar
+    | Members | Summaries | Summary | ActionChange | Away | Holidays | Link | Calendar | Language
 )
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -473,6 +481,22 @@ def parse_timezone(verb: str, rest: str) -> Timezone:
     except timeparse.TimeFormatError as error:
         raise _time_error(verb, error) from None
     return Timezone(name=name)
+
+
+def parse_language(verb: str, rest: str) -> Language:
+    """``sv``, ``sv mine``, ``mine sv``; a code's region (``sv-SE``) or the language's own name
+    (``svenska``) also do. Anything else gets the list of languages there are."""
+    words = rest.lower().split()
+    mine = "mine" in words
+    wanted = [word for word in words if word != "mine"]
+    available = ", ".join(f"{code} ({name})" for code, name in language.LANGUAGES.items())
+    if not wanted:
+        raise ParseError(verb, "error.missing_language", available=available)
+    code = language.code_for(wanted[0])
+    if len(wanted) > 1 or code is None:
+        raise ParseError(verb, "error.unknown_language", code=" ".join(wanted),
+                         available=available)
+    return Language(code=code, mine=mine)
 
 
 def parse_programme_create(verb: str, rest: str) -> ProgrammeCreate:

@@ -56,8 +56,8 @@ AUTO_CLOSE_AFTER = timedelta(hours=3)  # a meeting nobody moves for this long cl
 CLOSE_BEFORE_NEXT = timedelta(hours=1)  # ...and at the latest this long before the next one
 LATE_COMMIT = timedelta(hours=48)  # presenters may still add commitments this long after
 # Whole words only: "heretofore" is not "here", and "forbid" is not a bid.
-_HERE_WORDS = re.compile(r"^(?:i'm |im |i am )?here\b")
-_BID_WORDS = re.compile(r"\b(?:like time|want time|need time|bid)\b")
+_HERE_WORDS = re.compile(r"^(?:(?:i'm |im |i am )?here|(?:jag är )?här)\b")
+_BID_WORDS = re.compile(r"\b(?:like time|want time|need time|bid|vill ha tid|behöver tid)\b")
 
 
 def start(state: SetState, event: Interactive, ctx: Context) -> Result:
@@ -484,7 +484,7 @@ def text_posted(state: SetState, event: Interactive, text: str, ctx: Context) ->
     if meeting.stage is Stage.PRESENTATION and event.user == presenter:
         return record(state, event, meeting, EntryKind.PRESENTATION, text, ctx)
     if meeting.stage is Stage.QUESTIONING and event.user != presenter:
-        if classify(text) is Utterance.ADVICE:
+        if classify(text, state.set.language or ctx.default_language) is Utterance.ADVICE:
             return Result(state, (whisper(event, "questioning.nudge"),))
         return record(state, event, meeting, EntryKind.QUESTION, text, ctx)
     if meeting.stage is Stage.CLOSING:

@@ -5,19 +5,21 @@ parameters, which are markup already (mentions, escaped user text). A message wh
 depend on a number is a ``Plural`` with a form per plural category (gettext's ``ngettext``);
 ``t`` picks the form for ``count`` by the language's rule and also offers ``{count}``.
 
-A second language is a second table with the same keys in ``CATALOGUES`` and its plural rule
-in ``PLURAL_RULES``; ``t(..., language="sv")`` reads it, falling back to English for a key it
-lacks. Typed-command descriptions (``command.*``) are plain text for ``plain``.
+English is the source. Other languages are gettext catalogues (``bot/locale``, see
+``bot.core.language``): ``t`` words a message in the current voice, the one the step set for
+the reader (``language.speaking``); the language's own plural rule picks the form (English:
+one/other; the ``Plural`` entry gives the English forms, the catalogue as many as the language
+has). Typed-command descriptions (``command.*``) are plain text for ``plain``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.core import language as _language
 from bot.core.refs import escape
 
-DEFAULT_LANGUAGE = "en"
+DEFAULT_LANGUAGE = _language.SOURCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,9 @@ ENGLISH: dict[str, Entry] = {
     "duration.hours": Plural(one="{count} h", other="{count} h"),
     "duration.hours_minutes": "{hours} h {minutes} min",
     "duration.minutes": Plural(one="{count} min", other="{count} min"),
+    # Date patterns (CLDR, as Babel reads them): how a date and a meeting time are written
+    "date.day": "EEE d MMM y",
+    "date.when": "EEE d MMM y, HH:mm",
     # Usage lines, one per verb
     "usage.line": "Usage: `{usage}`",
     "usage.see_help": "Type `/set help` for the list of commands.",
@@ -95,6 +100,8 @@ ENGLISH: dict[str, Entry] = {
     "usage.holidays": "/set holidays <country>[-<subdivision>] | off",
     "usage.link": "/set link <https-url> | off",
     "usage.calendar": "/set calendar",
+    "usage.language": "/set language <code> [mine]",
+    "usage.programme language": "/set programme language <code>",
     # Help, one line per verb
     "help.title": "Revans: the /set commands",
     "help.title_verb": "/set {verb}",
@@ -144,6 +151,17 @@ ENGLISH: dict[str, Entry] = {
     "help.digest": "the programme digest now (it also goes out weekly); `csv` as a file; "
                    "`weekly Mon 09:00` moves the weekly one (coordinator)",
     "help.share": "share one learning with the programme, without your name or your set's",
+    "help.language": "the language I speak in the set (facilitator); with `mine`, in your own "
+                     "DMs and private answers",
+    "help.programme language": "the language I speak in the programme's channel (coordinator)",
+    "help.aliases": "You can also type these words in {language}: {aliases}",
+    "command.settings language": "The language I speak in this set, or with mine in your own "
+                                 "DMs",
+    "command.settings language.code": "A language code, e.g. en or sv",
+    "command.settings language.mine": "Only your own DMs and private answers",
+    "command.programme language": "The language I speak in the programme's channel "
+                                  "(coordinator)",
+    "command.programme language.code": "A language code, e.g. en or sv",
     # Typed commands (Discord's app commands): a description each, at most 100 characters
     "command.set": "Revans: run your action learning set",
     "command.programme": "Programmes: sets from several organisations",
@@ -277,6 +295,8 @@ ENGLISH: dict[str, Entry] = {
                        "questioning, commitment or closing.",
     "error.bad_minutes": "Give the minutes as a whole number from 1 to 180 (e.g. 15).",
     "error.bad_mention": "Name the member with an @mention.",
+    "error.missing_language": "Which language? I speak {available}.",
+    "error.unknown_language": "I don't speak “{code}”. I speak {available}.",
     "error.bad_number": "Give the commitment's number as on the review card, e.g. "
                         "`/set report 2 done …`.",
     "error.bad_progress": "Say on-track, stuck, done or snooze.",
@@ -492,6 +512,11 @@ ENGLISH: dict[str, Entry] = {
                           "out of your calendar.",
     "quiet.on": "Your quiet hours are {start}–{end} ({zone}). I won't start a DM then.",
     "quiet.off": "Quiet hours are off: check-ins may come at any hour.",
+    "language.set": "{who} set the set's language: from now on I speak {language} here. Each "
+                    "of you can choose your own for DMs and private answers with "
+                    "`/set language <code> mine`.",
+    "language.mine": "From now on your DMs and private answers are in {language}.",
+    "language.programme": "From now on I speak {language} in the programme's channel.",
     "export.dm": "Your record in {name} is attached.",
     "export.sent": "I've sent your record to you as a DM.",
     "forget.done": "Erased from {name}: {what}. Wherever I stored or posted them they now read "
@@ -870,39 +895,54 @@ ENGLISH: dict[str, Entry] = {
     "form.submit": "Submit",
 }
 
-CATALOGUES: dict[str, dict[str, Entry]] = {DEFAULT_LANGUAGE: ENGLISH}
-PLURAL_RULES: dict[str, Callable[[int], str]] = {
-    DEFAULT_LANGUAGE: lambda count: "one" if count == 1 else "other",
-}
-
-
-def template(key: str, *, count: int | None = None, language: str = DEFAULT_LANGUAGE) -> str:
-    """The template for ``key`` in ``language`` (English if that table lacks it), in the plural
-    form ``count`` needs. Raises ``KeyError`` for an unknown key."""
-    table = CATALOGUES.get(language, ENGLISH)
-    entry = table[key] if key in table else ENGLISH[key]
+def template(key: str, *, count: int | None = None) -> str:
+    """The template for ``key`` in the current voice (``language.speaking``; English outside
+    a step), in the plural form ``count`` needs by that language's rule. Raises ``KeyError``
+    for an unknown key; a translation missing at run time gives the English (and a log line,
+    from the catalogue loader)."""
+    entry = ENGLISH[key]
+    voice = _language.current()
     if isinstance(entry, Plural):
         if count is None:
             raise TypeError(f"{key} has plural forms: give a count")
-        rule = PLURAL_RULES.get(language if key in table else DEFAULT_LANGUAGE,
-                                PLURAL_RULES[DEFAULT_LANGUAGE])
-        return entry.form(rule(count))
+        if voice is _language.ENGLISH:
+            return entry.one if count == 1 else entry.other
+        return voice.plural(key, entry.one, entry.other, count)
+    return entry if voice is _language.ENGLISH else voice.text(key, entry)
+
+
+def _english(key: str, count: int | None) -> str:
+    entry = ENGLISH[key]
+    if isinstance(entry, Plural):
+        return entry.one if count == 1 else entry.other
     return entry
 
 
-def t(key: str, /, *, count: int | None = None, language: str = DEFAULT_LANGUAGE,
-      **params: object) -> str:
-    """The catalogue text for ``key`` as markup, with ``params`` (markup already) filled in;
-    ``count`` picks a plural form and is offered as ``{count}``."""
+def t(key: str, /, *, count: int | None = None, **params: object) -> str:
+    """The catalogue text for ``key`` as markup, in the current voice, with ``params`` (markup
+    already) filled in; ``count`` picks a plural form and is offered as ``{count}``.
+
+    A translation whose placeholders do not fit gives the English text: never an error in
+    front of a member.
+    """
     if count is not None:
         params["count"] = count
-    return escape(template(key, count=count, language=language)).format(**params)
+    try:
+        return escape(template(key, count=count)).format(**params)
+    except (KeyError, IndexError, ValueError):
+        if key not in ENGLISH:
+            raise
+        return escape(_english(key, count)).format(**params)
 
 
-def plain(key: str, /, *, count: int | None = None, language: str = DEFAULT_LANGUAGE,
-          **params: object) -> str:
-    """The catalogue text for ``key`` as plain text, for what a platform shows without markup
-    (Discord's command descriptions, the console's help)."""
+def plain(key: str, /, *, count: int | None = None, **params: object) -> str:
+    """The catalogue text for ``key`` as plain text, in the current voice, for what a platform
+    shows without markup (Discord's command descriptions, the console's help)."""
     if count is not None:
         params["count"] = count
-    return template(key, count=count, language=language).format(**params)
+    try:
+        return template(key, count=count).format(**params)
+    except (KeyError, IndexError, ValueError):
+        if key not in ENGLISH:
+            raise
+        return _english(key, count).format(**params)

@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Protocol
 
+from bot.core.language import Voice
 from bot.core.refs import ChannelRef, UserRef
 
 
@@ -118,6 +119,7 @@ class ActionSet:
     holidays: str | None = None  # region whose public holidays move pings, e.g. "GB-ENG"
     link: str | None = None  # the video link, shown on reminders and the opening card
     calendar: CalendarState = field(default_factory=lambda: CalendarState())
+    language: str | None = None  # None: the deployment's DEFAULT_LANGUAGE
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -159,6 +161,7 @@ class Profile:
     user: UserRef
     quiet: QuietHours | None = DEFAULT_QUIET_HOURS
     timezone: str | None = None
+    language: str | None = None  # of the person's own DMs and private answers; None: the set's
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -343,6 +346,7 @@ class Programme:
     code_expires_at: datetime
     digest_weekday: int = 0  # Monday
     digest_time: time = time(9, 0)
+    language: str | None = None  # of the programme's channel; None: DEFAULT_LANGUAGE
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -466,3 +470,7 @@ class Context:
     new_id: Callable[[], str]
     default_timezone: str = "UTC"
     holidays: HolidayCalendar = NO_HOLIDAYS
+    default_language: str = "en"
+    # The compiled catalogues (``bot.i18n.voices``), loaded once outside the core; a language
+    # missing here is spoken in English.
+    voices: Mapping[str, Voice] = field(default_factory=dict)

@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.core import grammar, timeparse
+from bot.core import grammar, language, timeparse
 from bot.core.cards import Button, ButtonStyle, Card, CardField, action_id
 from bot.core.effects import (
     Attachment,
@@ -30,6 +30,7 @@ from bot.core.effects import (
     Whisper,
 )
 from bot.core.erasure import share_slot
+from bot.core.language import LANGUAGES
 from bot.core.messages import plain, t
 from bot.core.model import (
     Context,
@@ -184,6 +185,15 @@ def _timezone(state: ProgrammeState, event: Interactive, command: grammar.Timezo
                                                        zone=command.name)))))
 
 
+def _language(state: ProgrammeState, command: grammar.Language, ctx: Context) -> Result:
+    """The programme channel's language (and its coordinators' DMs about it)."""
+    programme = replace(state.programme, language=command.code)
+    with language.speaking(language.choose(ctx.voices, command.code)):
+        body = t("language.programme", language=LANGUAGES[command.code])
+    return Result(replace(state, programme=programme),
+                  (Post(where=programme.channel, card=Card(body=body)),))
+
+
 ProgrammeHandler = Callable[[ProgrammeState, Interactive, Any, Context], Result]
 # Each command usable in a programme's channel and what carries it out.
 PROGRAMME_HANDLERS: dict[type, ProgrammeHandler] = {
@@ -192,6 +202,7 @@ PROGRAMME_HANDLERS: dict[type, ProgrammeHandler] = {
     grammar.Announce: _announce,
     grammar.Digest: _digest,
     grammar.Timezone: _timezone,
+    grammar.Language: lambda state, event, command, ctx: _language(state, command, ctx),
 }
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core import language
 from bot.core.cards import Card
 from bot.core.effects import Effect, Whisper
 from bot.core.events import ButtonPressed, CommandIssued, FormSubmitted, TextPosted
 from bot.core.messages import t
-from bot.core.model import SetState
+from bot.core.model import Context, SetState
+from bot.core.refs import UserRef
 
 Interactive = CommandIssued | TextPosted | ButtonPressed | FormSubmitted
 
@@ -22,8 +24,18 @@ class Result:
 
 
 def whisper(event: Interactive, key: str, **params: object) -> Whisper:
-    """A private answer to the member who acted, from the catalogue."""
-    return Whisper(where=event.where, user=event.user, card=Card(body=t(key, **params)))
+    """A private answer to the member who acted, from the catalogue, in their own language."""
+    with language.speaking(language.private()):
+        text = t(key, **params)
+    return Whisper(where=event.where, user=event.user, card=Card(body=text))
+
+
+def voice_of(state: SetState | None, user: UserRef, ctx: Context) -> language.Voice:
+    """The language ``user`` reads their DMs in: their own, else their set's, else the
+    deployment's default."""
+    own = state.profile(user).language if state is not None else None
+    set_language = state.set.language if state is not None else None
+    return language.choose(ctx.voices, own, set_language, ctx.default_language)
 
 
 def refuse(state: SetState | None, event: Interactive, key: str, **params: object) -> Result:

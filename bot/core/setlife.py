@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core import erasure, grammar, stages, timeparse
+from bot.core import erasure, grammar, language, stages, timeparse
 from bot.core.calendar import due_dates_file
 from bot.core.cards import Button, ButtonStyle, Card, action_id
 from bot.core.checkins import reschedule_all
@@ -18,6 +18,7 @@ from bot.core.effects import (
     Update,
     Whisper,
 )
+from bot.core.language import LANGUAGES
 from bot.core.meeting import close_ping, move, rearm
 from bot.core.messages import t
 from bot.core.model import (
@@ -27,6 +28,7 @@ from bot.core.model import (
     PingKind,
     SetState,
 )
+from bot.core.permissions import Role, facilitator, holds
 from bot.core.refs import UserRef, mention
 from bot.core.result import Interactive, Result, refuse, whisper
 from bot.core.schedule import reminder_pings, skip_next, upcoming_meeting
@@ -379,3 +381,24 @@ def help_for(event: Interactive, verb: str | None, state: SetState | None) -> Re
 
 def _private(event: Interactive, card: Card) -> Whisper:
     return Whisper(where=event.where, user=event.user, card=card)
+
+
+def set_language(state: SetState, event: Interactive, command: grammar.Language,
+                 ctx: Context) -> Result:
+    """``mine`` (or any use in a DM): the member's own DMs and private answers; otherwise the
+    set's language, which only the facilitator sets. Said in the new language."""
+    voice = language.choose(ctx.voices, command.code)
+    name = LANGUAGES[command.code]
+    if command.mine or event.where.direct:
+        profile = replace(state.profile(event.user), language=command.code)
+        state = replace(state, profiles={**state.profiles, event.user.key: profile})
+        with language.privately(voice):
+            return Result(state, (whisper(event, "language.mine", language=name),))
+    if not holds(state, event.user, Role.FACILITATOR):
+        who = facilitator(state)
+        return refuse(state, event, "perm.facilitator", verb="language",
+                      who=mention(who) if who else t("word.nobody"))
+    state = replace(state, set=replace(state.set, language=command.code))
+    with language.speaking(voice):
+        body = t("language.set", who=mention(event.user), language=name)
+    return Result(state, (Post(where=state.set.home, card=Card(body=body)),))

@@ -16,6 +16,7 @@ from bot.core import (
     calendar,
     checkins,
     grammar,
+    language,
     meeting,
     myactions,
     programme,
@@ -26,7 +27,7 @@ from bot.core import (
     timeparse,
 )
 from bot.core.cards import Card, parse_action_id
-from bot.core.effects import DirectMessage
+from bot.core.effects import OUTBOUND, DirectMessage
 from bot.core.events import (
     ButtonPressed,
     CommandIssued,
@@ -52,7 +53,7 @@ from bot.core.model import (
 )
 from bot.core.permissions import Role, facilitator, holds
 from bot.core.refs import mention
-from bot.core.result import Interactive, Result, refuse
+from bot.core.result import Interactive, Result, refuse, voice_of
 from bot.core.verbs import (
     COMMAND_NAMES,
     COORDINATOR_COMMANDS,
@@ -74,15 +75,51 @@ def step(state: SetState | ProgrammeState | None, event: Event, ctx: Context,
     schedule changed under members who took the calendar file, their updated files).
 
     ``command``: a ``CommandIssued``'s line as the engine read it (read here if not given).
+    What is posted is worded in the set's (or programme's) language; private answers and a
+    DM conversation in the language of the person who acted (``/set language <code> mine``).
     """
-    result = _step(state, event, ctx, command)
+    channel, own = _voices(state, event, ctx)
+    if own is not channel and not _is_direct(event):
+        # Someone reading their own language acted in the set's channel: an answer only they
+        # see is worded wholly in their language; anything public in the set's.
+        with language.speaking(own), language.privately(own):
+            result = _followed(state, event, ctx, command)
+        user = getattr(event, "user", None)
+        if all(getattr(effect, "user", None) == user for effect in result.effects
+               if isinstance(effect, OUTBOUND)):
+            return result
+    with language.speaking(own if _is_direct(event) else channel), language.privately(own):
+        return _followed(state, event, ctx, command)
+
+
+def _is_direct(event: Event) -> bool:
+    where = getattr(event, "where", None)
+    return where is not None and where.direct
+
+
+def _voices(state: SetState | ProgrammeState | None, event: Event,
+            ctx: Context) -> tuple[language.Voice, language.Voice]:
+    """The voice of the channel the event concerns, and that of the person who acted."""
+    if isinstance(state, ProgrammeState):
+        channel = language.choose(ctx.voices, state.programme.language, ctx.default_language)
+        return channel, channel
+    channel = language.choose(ctx.voices, state.set.language if state else None,
+                              ctx.default_language)
+    user = getattr(event, "user", None)
+    return channel, (voice_of(state, user, ctx) if user is not None else channel)
+
+
+def _followed(state: SetState | ProgrammeState | None, event: Event, ctx: Context,
+              command: Parsed | None) -> Result:
+    """The decision, with the set's calendar files following any change to its schedule."""
+    result = _decide(state, event, ctx, command)
     if isinstance(state, SetState):
         return calendar.follow(state, result, ctx)
     return result
 
 
-def _step(state: SetState | ProgrammeState | None, event: Event, ctx: Context,
-          command: Parsed | None) -> Result:
+def _decide(state: SetState | ProgrammeState | None, event: Event, ctx: Context,
+            command: Parsed | None) -> Result:
     parsed = command
     if parsed is None and isinstance(event, CommandIssued):
         parsed = read(event.text)
@@ -154,16 +191,17 @@ def _ping_due(state: SetState, ping: Ping, ctx: Context) -> Result:
 
 
 def _usage_error(state: SetState | None, event: Interactive, error: ParseError) -> Result:
-    text = t(error.key, **error.params)
-    typed = str(error.params.get("word", ""))
-    close = get_close_matches(typed.lower(), COMMAND_NAMES, n=1, cutoff=0.75) if (
-        error.key == "error.unknown_verb" and typed) else []
-    if close:  # a typo: name the command they most likely meant
-        text += "\n" + t("usage.did_you_mean", usage=t(named(close[0]).usage_id))
-    elif error.verb is not None:
-        text += "\n" + t("usage.line", usage=t(named(error.verb).usage_id))
-    else:
-        text += "\n" + t("usage.see_help")
+    with language.speaking(language.private()):
+        text = t(error.key, **error.params)
+        typed = str(error.params.get("word", ""))
+        close = get_close_matches(typed.lower(), COMMAND_NAMES, n=1, cutoff=0.75) if (
+            error.key == "error.unknown_verb" and typed) else []
+        if close:  # a typo: name the command they most likely meant
+            text += "\n" + t("usage.did_you_mean", usage=t(named(close[0]).usage_id))
+        elif error.verb is not None:
+            text += "\n" + t("usage.line", usage=t(named(error.verb).usage_id))
+        else:
+            text += "\n" + t("usage.see_help")
     return refuse(state, event, "error.wrapper", text=text)
 
 
@@ -296,6 +334,7 @@ SET_HANDLERS: dict[type, SetHandler] = {
         state, event, command.user_id, ctx),
     grammar.ProgressAnswer: _progress,
     grammar.Quiet: setlife.set_quiet,
+    grammar.Language: setlife.set_language,
     grammar.Timezone: lambda state, event, command, ctx: setlife.set_timezone(
         state, event, command.name, ctx),
     grammar.Export: lambda state, event, _, ctx: setlife.export(state, event, ctx),

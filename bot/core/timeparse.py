@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.core import language
 from bot.core.messages import t
 from bot.core.model import QuietHours
 
@@ -290,14 +291,25 @@ def out_of_quiet_hours(moment: datetime, hours: QuietHours | None, zone_name: st
 
 
 def format_when(moment: datetime, zone_name: str) -> str:
-    """How the bot writes a meeting time: ``Tue 1 Dec 2026, 14:00 (Europe/London)``."""
-    here = local(moment, zone_name)
-    return f"{here:%a} {here.day} {here:%b %Y, %H:%M} ({zone_name})"
+    """A meeting time as a typed date in the text: ``Tue 1 Dec 2026, 14:00 (Europe/London)``
+    in English, ``tis 1 dec. 2026 kl. 14:00 (Europe/London)`` in Swedish.
+
+    The core does not format dates (the locale data is Babel's, outside the core): it writes a
+    token that the renderer (``bot.i18n.render_dates``) formats for the reader's language.
+    """
+    return date_token(moment, zone_name, "when")
 
 
 def format_day(moment: datetime, zone_name: str) -> str:
-    here = local(moment, zone_name)
-    return f"{here:%a} {here.day} {here:%b %Y}"
+    """A day as a typed date in the text: ``Tue 1 Dec 2026``, ``tis 1 dec. 2026``."""
+    return date_token(moment, zone_name, "day")
+
+
+def date_token(moment: datetime, zone_name: str, style: str) -> str:
+    """``<!t:<unix seconds>:<zone>:<style>:<language>>``: a date the renderer formats. The
+    markup is the core's (``<!…>``), which member text can never forge (``refs.escape``)."""
+    seconds = int(moment.timestamp())
+    return f"<!t:{seconds}:{zone_name}:{style}:{language.current().code}>"
 
 
 def format_duration(delta: timedelta) -> str:

@@ -270,7 +270,24 @@ TABLE: tuple[Verb, ...] = (
          path=("settings", "link"), options=(_text("url"),)),
     Verb("calendar", grammar.no_args(grammar.Calendar), (grammar.Calendar,), Role.MEMBER,
          _MEMBER_OR_DM, path=("my", "calendar")),
+    # The handler decides who may: the facilitator sets the set's language, any member their
+    # own (``mine``, or any use in a DM), a coordinator the programme channel's.
+    Verb("language", grammar.parse_language, (grammar.Language,), Role.MEMBER,
+         Where.SET | Where.DIRECT | Where.PROGRAMME, path=("settings", "language"),
+         options=(_text("code"), _flag("mine", "mine"))),
+    Verb("programme language", grammar.parse_language, (grammar.Language,), Role.COORDINATOR,
+         _COORDINATORS, options=(_text("code"),)),
 )
+
+# Words members may type for the verbs they use most, by language. The command words stay the
+# same on every platform (so help from a colleague works in any language); these are accepted
+# too, in any set, and listed in that language's ``/set help``.
+ALIASES: dict[str, dict[str, str]] = {
+    "sv": {"här": "here", "nästa": "next", "status": "status", "åtagande": "commit",
+           "rapport": "report"},
+}
+_ALIAS_OF: dict[str, str] = {word: verb for words in ALIASES.values()
+                             for word, verb in words.items()}
 
 BY_NAME: dict[str, Verb] = {verb.name: verb for verb in TABLE}
 # Every command's name, in the order ``/set help`` lists them.
@@ -321,6 +338,7 @@ def read(text: str) -> Parsed:
         return Parsed("help", grammar.Help(verb=None))
     first, _, after_first = stripped.partition(" ")
     first = first.lower()
+    first = _ALIAS_OF.get(first, first)
     after_first = after_first.strip()
     name, rest = first, after_first
     if first in GROUPS and after_first:

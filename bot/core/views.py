@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.core import stages, timeparse
+from bot.core import language, stages, timeparse
 from bot.core.cards import (
     Button,
     ButtonStyle,
@@ -18,6 +18,7 @@ from bot.core.cards import (
     action_id,
     clip,
 )
+from bot.core.language import LANGUAGES
 from bot.core.messages import t
 from bot.core.model import (
     ChangeKind,
@@ -30,7 +31,7 @@ from bot.core.model import (
 from bot.core.numbering import number_of, numbered
 from bot.core.refs import UserRef, escape, mention
 from bot.core.slots import stands_for
-from bot.core.verbs import TABLE, named
+from bot.core.verbs import ALIASES, TABLE, named
 
 SHOWN_TEXT_LIMIT = 4000
 
@@ -485,6 +486,10 @@ def help_card(name: str | None) -> Card:
         return Card(title=t("help.title_verb", verb=name),
                     body=t(entry.usage_id) + "\n" + t(entry.help_id))
     lines = [f"`{t(verb.usage_id)}` — {t(verb.help_id)}" for verb in TABLE]
+    code = language.current().code
+    if code in ALIASES:
+        aliases = ", ".join(f"`{word}` (`{verb}`)" for word, verb in ALIASES[code].items())
+        lines.append(t("help.aliases", language=LANGUAGES[code], aliases=aliases))
     return Card(title=t("help.title"), body="\n".join(lines))
 
 

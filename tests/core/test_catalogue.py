@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCANNED = [*sorted((ROOT / "bot").rglob("*.py")), *sorted((ROOT / "adapters").rglob("*.py"))]
 # Functions that take a message id, and the position of the id among their arguments.
 KEY_ARGUMENT = {"t": 0, "plain": 0, "template": 0, "whisper": 1, "refuse": 2}
-RESERVED = {"language"}  # keyword arguments of ``t`` that are not placeholders
+RESERVED: set[str] = set()  # keyword arguments of ``t`` that are not placeholders (none)
 # Modules that build ids from the verb table: their ids are checked against the table itself.
 TABLE_READERS = {"verbs.py", "commands.py"}
 
@@ -154,12 +154,12 @@ def test_plural_forms_and_reserved_names() -> None:
     assert plain("schedule.when_every", when="<b>", count=2) == "<b>, then every 2 weeks"
 
 
-def test_a_second_language_is_a_second_table(monkeypatch) -> None:  # noqa: ANN001
-    from bot.core import messages
+def test_a_second_language_is_its_catalogue_with_its_plural_rule() -> None:
+    from bot import i18n
+    from bot.core import language
 
-    swedish = {"announce.sent": Plural(one="Postat i {count} kanal.",
-                                       other="Postat i {count} kanaler.")}
-    monkeypatch.setitem(messages.CATALOGUES, "sv", swedish)
-    assert t("announce.sent", count=2, language="sv") == "Postat i 2 kanaler."
-    assert t("word.nobody", language="sv") == "nobody", "a missing key falls back to English"
-    assert template("announce.sent", count=1, language="xx") == "Posted to {count} channel."
+    with language.speaking(i18n.voice("sv")):
+        assert t("announce.sent", count=1) == "Skickat till 1 kanal."
+        assert t("announce.sent", count=2) == "Skickat till 2 kanaler."
+        assert template("announce.sent", count=1) == "Skickat till {count} kanal."
+    assert template("announce.sent", count=1) == "Posted to {count} channel."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.cards import action_id
 from bot.core.effects import CancelPings, OpenForm, Post, SchedulePing, Update, Whisper
 from bot.core.model import EntryKind, PingKind, Stage
+from bot.i18n import render_dates
 from tests.support.core import CoreHarness, posts, user, whispers
 
 
@@ -277,7 +278,7 @@ def test_review_shows_each_commitment_with_its_check_ins_and_takes_reports() -> 
     (field,) = [f for f in card.fields if f.name == "bob"]
     assert "Book a one-to-one" in field.value
     # The answer is the set's; the note typed in the DM is bob's alone.
-    assert "check-ins: Thu 26 Nov 2026 stuck" in field.value
+    assert "check-ins: Thu 26 Nov 2026 stuck" in render_dates(field.value)
     assert "she is on leave" not in str(card)
     (private,) = h.cmd("bob", "actions mine")
     assert isinstance(private, Whisper) and private.user == user("bob")

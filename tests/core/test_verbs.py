@@ -66,9 +66,9 @@ def test_names_and_first_words_come_from_the_table() -> None:
     assert verbs.DIRECT_VERBS == {"progress", "quiet", "help", "actions", "export", "forget-me",
                                   "status",
                                   "checkins", "apologies", "members", "summaries", "summary",
-                                  "action", "away", "calendar"}
+                                  "action", "away", "calendar", "language"}
     assert verbs.COORDINATOR_COMMANDS == {"programme coordinator", "programme code",
-                                          "announce", "digest"}
+                                          "announce", "digest", "programme language"}
 
 
 READ = [

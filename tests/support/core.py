@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -16,9 +17,11 @@ from bot.core.events import (
     PingDue,
     TextPosted,
 )
+from bot.core.language import Voice
 from bot.core.model import NO_HOLIDAYS, Context, HolidayCalendar, Meeting, Ping, PingKind, SetState
 from bot.core.refs import ChannelRef, UserRef
 from bot.core.step import step
+from bot.i18n import render_dates
 
 WORKSPACE = "w"
 HOME = ChannelRef(platform="test", workspace=WORKSPACE, channel="home")
@@ -33,14 +36,15 @@ def dm(name: str) -> ChannelRef:
 
 
 def texts(effects: tuple[Effect, ...] | list[Effect], kind: type | None = None) -> list[str]:
-    """The visible text of each outbound effect (optionally of one type)."""
+    """The visible text of each outbound effect (optionally of one type), its dates formatted
+    as the renderer does for the reader."""
     found = []
     for effect in effects:
         if kind is not None and not isinstance(effect, kind):
             continue
         card: Card | None = getattr(effect, "card", None)
         if card is not None:
-            found.append(card.text)
+            found.append(render_dates(card.text))
     return found
 
 
@@ -62,10 +66,13 @@ class CoreHarness:
     state: SetState | None = None
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     holidays: HolidayCalendar = NO_HOLIDAYS
+    default_language: str = "en"
+    voices: Mapping[str, Voice] = field(default_factory=dict)
 
     def context(self) -> Context:
         return Context(now=self.now, new_id=lambda: f"id{next(self._ids)}",
-                       holidays=self.holidays)
+                       holidays=self.holidays, default_language=self.default_language,
+                       voices=self.voices)
 
     def send(self, event: Event) -> tuple[Effect, ...]:
         result = step(self.state, event, self.context())

@@ -95,7 +95,8 @@ def _sample(kind: Kind, name: str) -> object:
     samples = {"when": "2026-12-01 14:00", "by": "2026-12-20", "setting": "7d,-2d",
                "hours": "20:00-08:00", "zone": "Europe/London", "command": "schedule",
                "weekly": "mon 09:00", "date": "2026-12-08", "until": "2026-12-24",
-               "url": "https://meet.example.org/set", "region": "GB-ENG"}
+               "url": "https://meet.example.org/set", "region": "GB-ENG",
+               "code": "sv"}
     if kind is Kind.MEMBER:
         return _Member()
     if kind is Kind.NUMBER:
