@@ -57,6 +57,28 @@ def _messages(catalog: Catalog) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("code", TRANSLATED)
+def test_no_translation_is_missing(code: str) -> None:
+    found = _messages(_catalog(code))
+    missing = []
+    for key, entry in ENGLISH.items():
+        message = found.get(key)
+        if message is None or message.id != _msgid(entry):  # type: ignore[attr-defined]
+            missing.append(f"{key} (not in the catalogue, or its English has changed)")
+        elif message.fuzzy or not all(_forms(message.string)):  # type: ignore[attr-defined]
+            missing.append(f"{key} (untranslated or fuzzy)")
+    assert missing == []
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_no_entry_is_unused(code: str) -> None:
+    catalog = _catalog(code)
+    unused = [message.context for message in catalog if message.id and (
+        message.context not in ENGLISH or message.id != _msgid(ENGLISH[message.context]))]
+    assert unused == []
+    assert list(catalog.obsolete) == [], "obsolete entries: run pybabel update and tidy them"
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
 def test_placeholders_match_the_english(code: str) -> None:
     mismatched = []
     for key, message in _messages(_catalog(code)).items():
@@ -82,9 +104,8 @@ def test_plural_forms_follow_the_languages_rules(code: str) -> None:
     assert catalog.plural_expr.replace(" ", "") == rules.plural_expr.replace(" ", "")
     for key, entry in ENGLISH.items():
         if len(_forms(entry)) > 1:
-            message = _messages(catalog).get(key)
-            if message is not None and message.id == _msgid(entry):  # type: ignore[attr-defined]
-                assert len(_forms(message.string)) == rules.num_plurals, key  # type: ignore
+            message = _messages(catalog)[key]
+            assert len(_forms(message.string)) == rules.num_plurals, key  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("code", TRANSLATED)
@@ -103,6 +124,13 @@ def test_the_compiled_catalogue_is_up_to_date(code: str) -> None:
             singular, plural = message.id  # type: ignore[attr-defined]
             assert reader.npgettext(key, singular, plural, 1) == forms[0], key
             assert reader.npgettext(key, singular, plural, 5) == forms[-1], key
+
+
+def test_the_template_lists_exactly_the_english_catalogue() -> None:
+    with (i18n.LOCALE_DIR / "revans.pot").open("rb") as file:
+        template = read_po(file)
+    assert {m.context: m.id for m in template if m.id} == {
+        key: _msgid(entry) for key, entry in ENGLISH.items()}
 
 
 def test_every_language_has_its_catalogue_and_a_locale() -> None:
