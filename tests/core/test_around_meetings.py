@@ -23,6 +23,7 @@ from bot.core.events import PingDue
 from bot.core.meeting import timer_fired
 from bot.core.model import ChangeKind, Meeting, Ping, PingKind, Stage
 from bot.core.refs import unescape
+from bot.i18n import render_dates
 from tests.support.core import CoreHarness, dm, dms, posts, user, whispers
 
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -260,7 +261,7 @@ def test_editing_moving_and_dropping_ones_own_actions_keeps_their_history() -> N
     h.cmd("bob", "here")
     h.advance(seconds=10)
     effects = h.cmd("alice", "next")
-    review = [e.card.text for e in effects if isinstance(e, Update)][0]
+    review = render_dates([e.card.text for e in effects if isinstance(e, Update)][0])
     assert "moved Mon 23 Nov 2026 from 2026-12-01 to 2026-12-11" in review
     assert "*Dropped since the last meeting*: <@bob>: Phone the board chair — the chair left" \
         in review
