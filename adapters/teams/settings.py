@@ -3,26 +3,15 @@ by the SDK (which would load ``.env`` into the whole process at import)."""
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-from urllib.parse import urlparse
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from config.settings import is_loopback_url
+
 log = logging.getLogger("revans.teams")
 DEFAULT_SERVICE_URL = "https://smba.trafficmanager.net/teams/"
-
-
-def is_loopback_url(url: str) -> bool:
-    """Test seams (the fake Bot Connector) are honoured only on this machine's loopback."""
-    host = urlparse(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class TeamsSettings(BaseSettings):
