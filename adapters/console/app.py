@@ -14,9 +14,10 @@ from datetime import UTC, datetime, timedelta
 
 from adapters.console.inbound import PLATFORM, ConsoleError, to_event
 from adapters.console.outbox import ConsoleOutbox
+from bot.core.language import speaking
 from bot.core.messages import plain
 from bot.engine import Engine
-from bot.i18n import format_date
+from bot.i18n import format_date, voice
 from bot.scheduler import PingDelivery, move_clock
 
 _CLOCK = re.compile(r"^/clock(?:\s+(\S.*))?$")
@@ -75,7 +76,12 @@ class ConsoleApp:
         """The console's clock line, in the bot's default language."""
         return format_date(moment, "UTC", "when", self.engine.default_language)
     async def feed(self, line: str) -> bool:
-        """Act on one typed line; ``False`` when the person asked to quit."""
+        """Act on one typed line; ``False`` when the person asked to quit. The console's own
+        words are in the bot's default language."""
+        with speaking(voice(self.engine.default_language)):
+            return await self._feed(line)
+
+    async def _feed(self, line: str) -> bool:
         text = line.rstrip("\n")
         stripped = text.strip()
         if not stripped:
@@ -93,7 +99,7 @@ class ConsoleApp:
             await self._clock_command(clock.group(1))
             return True
         if stripped.startswith("/"):
-            self.write("Unknown console command. /help lists them.")
+            self.write(plain("console.unknown_command"))
             return True
         if self.echo:
             self.write(stripped)
@@ -116,8 +122,7 @@ class ConsoleApp:
         if step:
             delta = clock_step(step)
             if delta is None:
-                self.write("  (console) Move the clock on with /clock +<number><unit>, "
-                           "units s m h d w, up to ten years: e.g. /clock +7d.")
+                self.write(f"  (console) {plain('console.clock_usage')}")
                 return
             await self.advance(delta)
         self.write(f"⏱  {self._when(self.clock.now())}")
@@ -137,7 +142,8 @@ class ConsoleApp:
 
     async def interactive(self) -> None:
         """Read from the terminal until end of input or ``/quit``, firing pings as time passes."""
-        self.write("Revans console. Type `alice> /set create My set` to begin; /help for more.")
+        with speaking(voice(self.engine.default_language)):
+            self.write(plain("console.welcome"))
         loop = asyncio.get_running_loop()
         ticker = asyncio.create_task(self._tick())
         try:

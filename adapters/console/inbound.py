@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from adapters.console.outbox import dm_channel
 from adapters.console.screen import Screen
 from bot.core.events import ButtonPressed, CommandIssued, Event, FormSubmitted, TextPosted
+from bot.core.messages import plain
 from bot.core.refs import ChannelRef, UserRef
 
 PLATFORM = "console"
@@ -34,7 +35,7 @@ def to_event(line: str, *, workspace: str, default_channel: str,
     ``/press`` and ``/form`` name what ``screen`` shows."""
     match = _SPEAKER.match(line.strip())
     if match is None:
-        return ConsoleError("Type as a member: `alice> /set help` (or `/help` for the console).")
+        return ConsoleError(plain("console.type_as_member"))
     who = user(workspace, match.group("who"))
     place = match.group("place")
     if place == "(dm)":
@@ -53,12 +54,12 @@ def to_event(line: str, *, workspace: str, default_channel: str,
         number = wanted.isascii() and wanted.isdigit()  # "²" and "٣" are labels, not numbers
         button = screen.buttons.get(int(wanted)) if number else screen.find(wanted, where)
         if button is None:
-            return ConsoleError(f"There is no button {wanted or '?'} here.")
+            return ConsoleError(plain("console.no_button", label=wanted or "?"))
         return ButtonPressed(where=button.where, user=who, action=button.action, user_name=name)
     if text.startswith("/form"):
         opened = screen.take_form(who.id)
         if opened is None:
-            return ConsoleError(f"{name} has no form open: press a button that opens one.")
+            return ConsoleError(plain("console.no_form", name=name))
         form, form_where = opened
         values = {}
         for part in text[len("/form"):].split("|"):
@@ -68,5 +69,5 @@ def to_event(line: str, *, workspace: str, default_channel: str,
         return FormSubmitted(where=form_where, user=who, form_id=form.id, values=values,
                              user_name=name)
     if text.startswith("/"):
-        return ConsoleError(f"Unknown console command {text.split()[0]}: try /set help.")
+        return ConsoleError(plain("console.unknown_member_command", word=text.split()[0]))
     return TextPosted(where=where, user=who, text=text, user_name=name)

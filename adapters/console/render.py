@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.core.cards import Card, Form
+from bot.core.messages import plain as words
 from bot.core.refs import unescape
 
 _MENTION = re.compile(r"<@([^>|]+)(?:\|[^>]*)?>")
@@ -34,11 +35,12 @@ def card_lines(card: Card, numbers: list[int]) -> list[str]:
 
 
 def form_lines(form: Form) -> list[str]:
-    lines = [f"┃ Form: {plain(form.title)}"]
+    lines = [f"┃ {words('console.form_title', title=plain(form.title))}"]
     for field in form.fields:
-        optional = "" if field.required else " (optional)"
-        choices = f" — one of {', '.join(field.choices)}" if field.choices else ""
+        optional = "" if field.required else " " + words("console.form_optional")
+        choices = (" — " + words("console.form_choices", choices=", ".join(field.choices))
+                   if field.choices else "")
         lines.append(f"┃   {field.name}: {plain(field.label)}{optional}{choices}")
     example = " | ".join(f"{f.name}=…" for f in form.fields)
-    lines.append(f"┃ Answer with: /form {example}")
+    lines.append(f"┃ {words('console.form_answer', example=example)}")
     return lines

@@ -872,6 +872,20 @@ ENGLISH: dict[str, Entry] = {
         "  /clock                       show the clock\n"
         "  /help, /quit"
     ),
+    "console.welcome": "Revans console. Type `alice> /set create My set` to begin; /help for "
+                       "more.",
+    "console.unknown_command": "Unknown console command. /help lists them.",
+    "console.clock_usage": "Move the clock on with /clock +<number><unit>, units s m h d w, up to "
+                           "ten years: e.g. /clock +7d.",
+    "console.type_as_member": "Type as a member: `alice> /set help` (or `/help` for the "
+                              "console).",
+    "console.no_button": "There is no button {label} here.",
+    "console.no_form": "{name} has no form open: press a button that opens one.",
+    "console.unknown_member_command": "Unknown console command {word}: try /set help.",
+    "console.form_title": "Form: {title}",
+    "console.form_optional": "(optional)",
+    "console.form_choices": "one of {choices}",
+    "console.form_answer": "Answer with: /form {example}",
     # Forms
     "form.present.title": "Present a problem",
     "form.present.question": "Your question",

@@ -76,6 +76,17 @@ alice> /set dance
     assert "┃ I don't know the command “dance”." in out
 
 
+async def test_the_console_speaks_the_default_language_too(database_url: str) -> None:
+    """With ``DEFAULT_LANGUAGE=sv`` the console's own words come from the Swedish catalogue,
+    as the bot's do."""
+    lines: list[str] = []
+    await run_console(Settings(default_language="sv"), START, database_url,
+                      lines=["alice> /press 99", "/clock +x", "/warp"], write=lines.append)
+    assert lines[1] == "  (console) Det finns ingen knapp 99 här."
+    assert lines[2].startswith("  (console) Flytta klockan framåt med /clock")
+    assert lines[3] == "Det kommandot finns inte i konsolen. /help visar vilka som finns."
+
+
 async def test_a_card_update_prints_only_what_changed(database_url: str) -> None:
     out = await play(database_url, """\
 alice> /set create Diff
