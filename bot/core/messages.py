@@ -343,6 +343,8 @@ ENGLISH: dict[str, Entry] = {
     "home.lost.by": " (by {who})",
     "home.regained": "I'm back in the home of {name}: its reminders and check-ins go out again.",
     "button.gone": "That button no longer applies.",
+    "button.no_set": "That button doesn't belong to a set here: this channel isn't a set's home. "
+                     "Start one with `/set create <name>`, or type `/set help` for the commands.",
     "button.meeting_over": "That meeting is over, so its buttons no longer work.",
     # Buttons
     "button.next": "Next stage",

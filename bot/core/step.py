@@ -391,8 +391,8 @@ def _button(state: SetState | None, event: ButtonPressed, ctx: Context) -> Resul
         verb, subject, arg = parse_action_id(event.action)
     except ValueError:
         return Result(state)
-    if state is None:
-        return refuse(state, event, "button.gone")
+    if state is None:  # its set is not here: in a channel, say what the channel is not
+        return refuse(state, event, "button.gone" if event.where.direct else "button.no_set")
     if verb in ("share", "unshare"):
         return programme.confirm_share(state, event, subject, confirm=verb == "share",
                                        ctx=ctx)

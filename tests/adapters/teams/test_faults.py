@@ -48,14 +48,15 @@ async def test_a_replayed_activity_is_handled_once(world: TeamsWorld) -> None:
 
 
 async def test_a_card_action_outside_a_set_is_answered(world: TeamsWorld) -> None:
-    """The core's answer (the button no longer applies), to the presser alone."""
+    """The core's answer (no set here, and how to start one), to the presser alone."""
     stranger = Place("19:not-a-set@thread.tacv2")
     pressed = world.make.card_action(ALICE, stranger, {"verb": "next", "data": {
         "revans": "next:0123456789abcdef:3"}}, reply_to="1234")
     status, body = await world.post(pressed)
     assert status == 200
     assert body["type"] == "application/vnd.microsoft.activity.message"
-    assert "no longer applies" in body["value"]
+    assert "this channel isn't a set's home" in body["value"]
+    assert "/set create" in body["value"] and "/set help" in body["value"]
     assert world.fake.service_calls("POST", stranger.conversation_id) == []
 
 
