@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
+from bot.core import language
 from bot.core.effects import (
     OUTBOUND,
     STORAGE,
@@ -258,13 +259,20 @@ class Engine:
     async def member_home(self, user: UserRef, *, limit: int = 20) -> HomeView:
         """A member's own view of their sets (read-only), for a platform's home tab."""
         states = await self.db.run(partial(repository.member_sets, user=user, limit=limit))
-        return home_view(states, user)
+        newest = states[-1] if states else None  # oldest membership first
+        own = newest.profile(user).language if newest is not None else None
+        set_language = newest.set.language if newest is not None else None
+        with language.speaking(language.choose(voices(), own, set_language,
+                                               self.default_language)):
+            return home_view(states, user)
 
     async def dispatch(self, effects: Iterable[Effect], reply: Any = None, *,
-                       platform: str | None = None) -> None:
+                       platform: str | None = None) -> int:
         """Hand outbound effects to their platform's outbox; one failure does not stop the rest.
         ``reply`` goes only with effects on ``platform`` (the event's): a reply context means
-        nothing to another platform's outbox."""
+        nothing to another platform's outbox. Returns how many could not be delivered (ping
+        delivery tries a check-in again later rather than lose it)."""
+        failed = 0
         for effect in effects:
             if not isinstance(effect, OUTBOUND):
                 raise TypeError(f"not an outbound effect: {type(effect).__name__}")
@@ -273,8 +281,11 @@ class Engine:
             if outbox is None:
                 log.error("no outbox for platform %s; dropped %s", target,
                           type(effect).__name__)
+                failed += 1
                 continue
             try:
                 await outbox.send(localise(effect), reply if target == platform else None)
             except Exception:  # noqa: BLE001 - a platform error must not stop the bot
                 log.exception("could not deliver %s on %s", type(effect).__name__, target)
+                failed += 1
+        return failed

@@ -27,7 +27,8 @@ EVENT_SECONDS = Histogram(
 PINGS = Counter(
     "revans_pings_total",
     "Pings by what became of them: delivered, missed (past grace), retried (a lease expired "
-    "and another claim took it), released (given back unsent)", ["result"])
+    "and another claim took it), released (given back unsent), deferred (a check-in not "
+    "delivered, queued again)", ["result"])
 PLATFORM_ERRORS = Counter(
     "revans_platform_api_errors_total", "Errors the platforms' APIs answered, by code",
     ["platform", "code"])

@@ -19,7 +19,7 @@ from typing import Protocol
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.core.events import Event, PingDue, PingMissed
-from bot.core.model import Ping
+from bot.core.model import Ping, PingKind
 from bot.engine import Engine
 from bot.observability import count_pings
 from storage import repository
@@ -29,6 +29,11 @@ log = logging.getLogger("revans.scheduler")
 LEASE = timedelta(seconds=30)
 DEFAULT_GRACE = timedelta(hours=12)
 MARK_EVERY = 25  # pings sent before their rows are marked (bounds what a crash can repeat)
+# A check-in whose message could not go out at all is tried again: after 1, 2, 4 … minutes,
+# at most an hour apart, about six hours in all; then it is given up (and logged).
+RETRY_FIRST = timedelta(minutes=1)
+RETRY_LONGEST = timedelta(hours=1)
+RETRY_ATTEMPTS = 12
 
 
 class PingDelivery:
@@ -44,6 +49,7 @@ class PingDelivery:
         self._abandon = False  # stopping and out of time: send nothing more
         self._held: set[str] = set()  # claimed by this process, effects not yet sent
         self._sent_unmarked: dict[str, str] = {}  # effects sent, row not yet marked: status
+        self._retry_at: dict[str, datetime] = {}  # not delivered: back in the queue for then
         self._busy = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -155,7 +161,10 @@ class PingDelivery:
         for event, effects in in_order:
             if self._abandon:  # ``stop`` gives the rest back for another process
                 break
-            await self.engine.dispatch(effects)
+            failed = await self.engine.dispatch(effects)
+            if failed and self._try_again_later(event, len(effects), failed):
+                handled += 1
+                continue
             if isinstance(event, PingMissed):
                 log.warning("ping %s missed: it fell due more than %s ago", event.ping.id,
                             self.grace)
@@ -168,11 +177,34 @@ class PingDelivery:
         await self._mark_sent()
         return handled
 
+    def _try_again_later(self, event: Event, effects: int, failed: int) -> bool:
+        """A check-in none of whose messages went out (the platform down, or rate limited past
+        the adapter's own retries) goes back in the queue instead of being marked sent: it
+        waits, and goes out once when the platform is back. Deciding it again is safe (the
+        same DM, or nothing if it has become moot meanwhile)."""
+        ping = getattr(event, "ping", None)
+        if (not isinstance(event, PingDue) or ping is None or ping.kind is not PingKind.CHECKIN
+                or failed < effects or ping.attempts >= RETRY_ATTEMPTS):
+            if isinstance(event, PingDue) and ping is not None and failed:
+                log.error("ping %s: %d of %d messages not delivered; not tried again",
+                          ping.id, failed, effects)
+            return False
+        delay = min(RETRY_FIRST * 2 ** max(ping.attempts - 1, 0), RETRY_LONGEST)
+        self._held.discard(ping.id)
+        self._retry_at[ping.id] = self.clock.now() + delay
+        log.warning("check-in %s not delivered (attempt %d): trying again in %s", ping.id,
+                    ping.attempts, delay)
+        return True
+
     async def _mark_sent(self) -> None:
         """Mark the pings whose messages went out. Done every ``mark_every`` pings, not once
         a batch: a process killed mid-batch leaves at most that many sent-but-unmarked pings,
         which another process sends again after the lease (the at-least-once window)."""
         unmarked, self._sent_unmarked = self._sent_unmarked, {}
+        retry, self._retry_at = self._retry_at, {}
+        if retry:
+            await self.db.run(partial(repository.defer_pings, until=retry))
+            count_pings("deferred", len(retry))
         if not unmarked:
             return
         sent = [i for i, status in unmarked.items() if status == "sent"]

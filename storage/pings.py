@@ -35,7 +35,8 @@ def ping_from_row(row: PingRow | Any) -> Ping:
     return Ping(id=row.id, kind=PingKind(row.kind), set_id=row.set_id, due_at=row.due_at,
                 user=user_or_none(row.user_key), commitment_id=row.commitment_id,
                 meeting_id=row.meeting_id, stage=Stage(row.stage) if row.stage else None,
-                seq=row.seq, created_order=row.created_order or 0)
+                seq=row.seq, created_order=row.created_order or 0,
+                attempts=row.attempts or 0)
 
 
 _order_lock = threading.Lock()
@@ -76,6 +77,12 @@ def cancel_pings(session: Session, set_id: str, kinds: frozenset[PingKind],
 def defer_ping(session: Session, ping_id: str, until: datetime) -> None:
     session.execute(update(PingRow).where(PingRow.id == ping_id)
                           .values(status="pending", due_at=until, claimed_until=None))
+
+
+def defer_pings(session: Session, until: dict[str, datetime]) -> None:
+    """Put claimed pings back in the queue, each due again at its own time."""
+    for ping_id, moment in until.items():
+        defer_ping(session, ping_id, moment)
 
 
 def claim(session: Session, ping_id: str, now: datetime,
@@ -171,7 +178,7 @@ def claim_due(session: Session, now: datetime, lease_until: datetime,
         .values(status="sending", claimed_until=lease_until, attempts=PingRow.attempts + 1)
         .returning(PingRow.id, PingRow.kind, PingRow.set_id, PingRow.due_at, PingRow.user_key,
                    PingRow.commitment_id, PingRow.meeting_id, PingRow.stage, PingRow.seq,
-                   PingRow.created_order))
+                   PingRow.created_order, PingRow.attempts))
     return sorted((ping_from_row(row) for row in rows), key=delivery_order)
 
 

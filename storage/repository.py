@@ -24,6 +24,7 @@ from storage.pings import (
     claim_due,
     count_pings,
     defer_ping,
+    defer_pings,
     delivery_order,
     finish,
     finish_all,
@@ -46,8 +47,8 @@ from storage.sql import VersionConflict
 
 __all__ = [
     "Loaded", "LoadedProgramme", "Target", "VersionConflict", "add_ping", "cancel_pings",
-    "claim", "claim_due", "count_pings", "defer_ping", "delivery_order", "find_set_id",
-    "find_target", "finish", "finish_all", "get_slot", "load", "load_programme",
+    "claim", "claim_due", "count_pings", "defer_ping", "defer_pings", "delivery_order",
+    "find_set_id", "find_target", "finish", "finish_all", "get_slot", "load", "load_programme",
     "load_programme_record", "member_sets", "next_created_order", "next_due_at",
     "ping_from_row", "put_slot", "release", "release_shares", "remember_event", "save",
     "save_programme", "upcoming_pings",

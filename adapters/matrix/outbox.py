@@ -43,6 +43,8 @@ class MatrixOutbox(Outbox):
             await call
         except (MatrixRequestError, MatrixConnectionError) as error:
             log.error("could not carry out %s on Matrix: %s", type(effect).__name__, error)
+            if _passing(error):
+                raise  # the homeserver is down or busy: ping delivery queues a check-in again
 
     # ------------------------------------------------------------------ effects
 
@@ -151,3 +153,12 @@ class MatrixOutbox(Outbox):
         await self.api.send(room_id, {
             "msgtype": "m.file", "body": attachment.filename, "filename": attachment.filename,
             "url": uri, "info": {"mimetype": mimetype, "size": len(data)}, "m.mentions": {}})
+
+
+def _passing(error: Exception) -> bool:
+    """An error that may clear up by itself (no connection, rate limited, the server failing),
+    as against one that will not (forbidden, no such room): only the first is worth retrying."""
+    if isinstance(error, MatrixConnectionError):
+        return True
+    status = getattr(error, "http_status", 0)
+    return status == 429 or status >= 500

@@ -306,6 +306,7 @@ class Ping:
     stage: Stage | None = None
     seq: int | None = None
     created_order: int = 0  # given by storage: same-instant pings go out in creation order
+    attempts: int = 0  # given by storage: how many times it has been claimed for delivery
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
