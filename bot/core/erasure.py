@@ -4,8 +4,8 @@ The core decides what goes and words the reply; storage blanks the stored texts 
 author columns (``storage`` keeps the list of those columns, see ``storage.erasure``) and scrubs
 the database file; the outboxes edit the bot's own messages that carried the member's words.
 
-Messages the bot posts with a member's words carry a slot the core can name again at erasure
-from what it loads: ``said:<entry>`` (a presentation form or an insight echoed),
+Messages the bot posts with a member's words carry a slot that the core can name again at
+erasure, from what it loads: ``said:<entry>`` (a presentation form or an insight echoed),
 ``commit:<commitment>``, ``report:<meeting>:<member>:<commitment>``, ``help:<commitment>:<answer>``,
 ``summary:<meeting>`` and, in the programme's channel, ``share:<share>``. Erasure sends an
 edit-only ``Update`` for each (a slot never posted is left alone).

@@ -914,8 +914,8 @@ ENGLISH: dict[str, Entry] = {
 def template(key: str, *, count: int | None = None) -> str:
     """The template for ``key`` in the current voice (``language.speaking``; English outside
     a step), in the plural form ``count`` needs by that language's rule. Raises ``KeyError``
-    for an unknown key; a translation missing at run time gives the English (and a log line,
-    from the catalogue loader)."""
+    for an unknown key; a translation missing at run time gives the English (and the catalogue
+    loader logs a line)."""
     entry = ENGLISH[key]
     voice = _language.current()
     if isinstance(entry, Plural):
