@@ -4,7 +4,7 @@ actions list and the Markdown export. Every word comes from the catalogue.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from bot.core import language, stages, timeparse
 from bot.core.cards import (
@@ -201,10 +201,21 @@ def change_history(state: SetState, commitment: Commitment) -> list[str]:
         if change.kind is ChangeKind.EDIT:
             lines.append(t("history.edited", day=day, before=quoted(change.before, 200)))
         elif change.kind is ChangeKind.DUE:
-            lines.append(t("history.moved", day=day, before=change.before, after=change.after))
+            lines.append(t("history.moved", day=day, before=_stored_day(change.before, zone),
+                           after=_stored_day(change.after, zone)))
         else:
             lines.append(t("history.dropped", day=day, reason=quoted(change.after, 300)))
     return lines
+
+
+def _stored_day(text: str, zone: str) -> str:
+    """A due date kept in a commitment's history (``2026-11-05``) as a typed date, formatted
+    for the reader like every other date; anything else is shown as it was stored."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return escape(text)
+    return timeparse.format_day(datetime.combine(day, time(12), timeparse.zone(zone)), zone)
 
 
 def apologies_text(state: SetState, meeting: Meeting) -> str:

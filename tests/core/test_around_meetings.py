@@ -262,7 +262,7 @@ def test_editing_moving_and_dropping_ones_own_actions_keeps_their_history() -> N
     h.advance(seconds=10)
     effects = h.cmd("alice", "next")
     review = render_dates([e.card.text for e in effects if isinstance(e, Update)][0])
-    assert "moved Mon 23 Nov 2026 from 2026-12-01 to 2026-12-11" in review
+    assert "moved Mon 23 Nov 2026 from Tue 1 Dec 2026 to Fri 11 Dec 2026" in review
     assert "*Dropped since the last meeting*: <@bob>: Phone the board chair — the chair left" \
         in review
 
