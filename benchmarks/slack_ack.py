@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 import aiohttp  # noqa: E402
 
+from benchmarks.latency import summary, wait_up  # noqa: E402
 from tests.fakes.slack_requests import (  # noqa: E402
     FORM,
     JSON,
@@ -139,20 +140,6 @@ def request_mix(count: int, seed: int = 7) -> list[tuple[str, str]]:
     return mix
 
 
-async def wait_up(url: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    async with aiohttp.ClientSession() as session:
-        while True:
-            try:
-                async with session.post(url, data=b"") as response:
-                    if response.status in (200, 401, 404):
-                        return
-            except aiohttp.ClientError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{url} did not come up")
-            await asyncio.sleep(0.1)
-
 
 async def drive(url: str, mix: list[tuple[str, str]], clients: int) -> list[float]:
     """Send ``mix`` with ``clients`` concurrent senders; the latency of every request."""
@@ -207,14 +194,6 @@ async def wait_drained(api_port: int, quiet: float = 1.0, timeout: float = 300.0
             await asyncio.sleep(0.05)
     return time.perf_counter()
 
-
-def summary(name: str, latencies: list[float], seconds: float) -> dict[str, float]:
-    ordered = sorted(latencies)
-    p50 = statistics.median(ordered) * 1000
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
-    print(f"{name:<36} n={len(ordered):>5}  p50={p50:7.2f} ms  p99={p99:7.2f} ms  "
-          f"max={ordered[-1] * 1000:7.2f} ms  ({len(ordered) / seconds:6.0f} req/s)")
-    return {"p50": p50, "p99": p99}
 
 
 async def measure(args: argparse.Namespace) -> None:

@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 import aiohttp  # noqa: E402
 
+from benchmarks.latency import summary, wait_up  # noqa: E402
 from tests.fakes.teams_connector import (  # noqa: E402
     ActivityFactory,
     Member,
@@ -148,28 +149,6 @@ async def drive(fake: TeamsConnectorFake, url: str, mix: list[dict], clients: in
     return latencies
 
 
-def summary(name: str, latencies: list[float], seconds: float) -> float:
-    ordered = sorted(latencies)
-    p50 = statistics.median(ordered) * 1000
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
-    print(f"{name:<34} n={len(ordered):>5}  p50={p50:7.2f} ms  p99={p99:7.2f} ms  "
-          f"max={ordered[-1] * 1000:7.2f} ms  ({len(ordered) / seconds:6.0f} req/s)")
-    return p99
-
-
-async def wait_up(url: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    async with aiohttp.ClientSession() as session:
-        while True:
-            try:
-                async with session.post(url, data=b"{}") as response:
-                    if response.status in (200, 400, 401):
-                        return
-            except aiohttp.ClientError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{url} did not come up")
-            await asyncio.sleep(0.1)
 
 
 async def measure(args: argparse.Namespace) -> float:
@@ -192,7 +171,7 @@ async def measure(args: argparse.Namespace) -> float:
              fake.base_url], env=env)
         try:
             url = f"http://127.0.0.1:{port}/api/messages"
-            await wait_up(url)
+            await wait_up(url, body=b"{}")
             setup = [make.message(MEMBERS[0], CHANNEL, "set create Bench set", mention_bot=True)]
             setup += [make.message(m, CHANNEL, "set join", mention_bot=True) for m in MEMBERS[1:]]
             setup += [make.message(MEMBERS[0], CHANNEL, "set start", mention_bot=True)]
@@ -207,7 +186,7 @@ async def measure(args: argparse.Namespace) -> float:
                 started = time.perf_counter()
                 latencies = await drive(fake, url, mix, args.clients)
                 p99s.append(summary(f"Teams round {round_number + 1} (answered)", latencies,
-                                    time.perf_counter() - started))
+                                    time.perf_counter() - started)["p99"])
             print(f"Teams: median p99 of signed activities answered = "
                   f"{statistics.median(p99s):.1f} ms")
             return statistics.median(p99s)
