@@ -33,19 +33,24 @@ async def check_in_statuses(h: EngineHarness) -> list[str]:
         select(PingRow.status).where(PingRow.kind == "checkin"))]
 
 
+async def commit_with_a_check_in_an_hour_later(h: EngineHarness) -> None:
+    """Bob commits in a meeting that ends; his one check-in is due an hour later."""
+    await h.opening_with_a_bidder()
+    await h.cmd("bob", "quiet off")
+    await h.cmd("bob", "checkins 1h")
+    for _ in range(3):
+        await h.cmd("alice", "next")
+    await h.cmd("bob", "commit Ring the three leavers")
+    await h.cmd("alice", "end")
+
+
 async def test_a_check_in_the_platform_could_not_take_goes_out_once_when_it_is_back(
         database_url: str) -> None:
     h = await EngineHarness.open(database_url)
     flaky = FlakyOutbox()
     h.runtime.engine.outboxes["test"] = flaky
     try:
-        await h.opening_with_a_bidder()
-        await h.cmd("bob", "quiet off")
-        await h.cmd("bob", "checkins 1h")
-        for _ in range(3):
-            await h.cmd("alice", "next")
-        await h.cmd("bob", "commit Ring the three leavers")
-        await h.cmd("alice", "end")
+        await commit_with_a_check_in_an_hour_later(h)
         assert await check_in_statuses(h) == ["pending"]
 
         await h.advance(hours=1, seconds=30)  # due, and the platform is down
@@ -73,13 +78,7 @@ async def test_a_check_in_that_never_gets_through_is_given_up_after_hours_not_re
     flaky = FlakyOutbox()
     h.runtime.engine.outboxes["test"] = flaky
     try:
-        await h.opening_with_a_bidder()
-        await h.cmd("bob", "quiet off")
-        await h.cmd("bob", "checkins 1h")
-        for _ in range(3):
-            await h.cmd("alice", "next")
-        await h.cmd("bob", "commit Ring the three leavers")
-        await h.cmd("alice", "end")
+        await commit_with_a_check_in_an_hour_later(h)
         await h.advance(days=1)
         assert flaky.tried == 12  # about six hours of tries, then given up (and logged)
         assert await check_in_statuses(h) == ["sent"]
