@@ -91,8 +91,23 @@ class Typed:
 Parser = Callable[[str, str], Command]
 
 
+class _Documented:
+    """A verb or a group: its usage line and help line are catalogue entries by its name."""
+
+    __slots__ = ()
+    name: str
+
+    @property
+    def usage_id(self) -> str:
+        return f"usage.{self.name}"
+
+    @property
+    def help_id(self) -> str:
+        return f"help.{self.name}"
+
+
 @dataclass(frozen=True, slots=True)
-class Verb:
+class Verb(_Documented):
     """One ``/set`` verb.
 
     ``name``: its words (``programme join``). ``parse(name, rest)`` makes its command from the
@@ -113,33 +128,17 @@ class Verb:
     variants: tuple[Typed, ...] = ()
 
     @property
-    def usage_id(self) -> str:
-        return f"usage.{self.name}"
-
-    @property
-    def help_id(self) -> str:
-        return f"help.{self.name}"
-
-    @property
     def typed(self) -> tuple[Typed, ...]:
         words = tuple(self.name.split())
         return (Typed(self.path or words, words, self.options), *self.variants)
 
 
 @dataclass(frozen=True, slots=True)
-class Group:
+class Group(_Documented):
     """The first word of two-word verbs (``programme``): it has a usage, a help line and a
     typed-command group of its own."""
 
     name: str
-
-    @property
-    def usage_id(self) -> str:
-        return f"usage.{self.name}"
-
-    @property
-    def help_id(self) -> str:
-        return f"help.{self.name}"
 
     @property
     def description_id(self) -> str:
