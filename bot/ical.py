@@ -55,7 +55,7 @@ def series_ics(series: MeetingSeries) -> str:
     if series.link:
         event.add("location", series.link)
         event.add("url", series.link)
-    event.add("description", f"{series.name}: action learning set meeting"
+    event.add("description", series.description
               + (f"\n{series.link}" if series.link else ""))
     calendar.add_component(event)
     first = start.date() - timedelta(days=366)  # the zone's rules around the meetings only

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from bot.core import timeparse
 from bot.core.cards import Card
 from bot.core.effects import Attachment, DirectMessage, Effect
-from bot.core.messages import t
+from bot.core.messages import plain, t
 from bot.core.model import CalendarState, Commitment, Context, SetState
 from bot.core.result import Result
 from bot.core.views import next_meeting_text, quoted
@@ -36,6 +36,7 @@ class MeetingSeries:
     sequence: int
     link: str | None
     stamp: datetime
+    description: str = ""  # worded by the catalogue, in the reader's language
     length: timedelta = MEETING_LENGTH
 
 
@@ -93,7 +94,8 @@ def series(state: SetState, ctx: Context) -> MeetingSeries:
     return MeetingSeries(uid=f"set-{s.id}@revans", name=s.name, timezone=s.timezone,
                          start=start, cadence_weeks=s.cadence_weeks if start else None,
                          exdates=calendar.exdates if start else (), sequence=calendar.sequence,
-                         link=s.link, stamp=ctx.now)
+                         link=s.link, stamp=ctx.now,
+                         description=plain("calendar.description", name=s.name))
 
 
 def file_name(state: SetState) -> str:

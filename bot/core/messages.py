@@ -874,6 +874,8 @@ ENGLISH: dict[str, Entry] = {
         "  /clock                       show the clock\n"
         "  /help, /quit"
     ),
+    # Calendar files
+    "calendar.description": "{name}: action learning set meeting",
     "console.welcome": "Revans console. Type `alice> /set create My set` to begin; /help for "
                        "more.",
     "console.unknown_command": "Unknown console command. /help lists them.",

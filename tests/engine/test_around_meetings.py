@@ -209,6 +209,26 @@ async def test_the_calendar_after_a_skip_across_a_daylight_saving_change(
     assert occurrences(update.attachment.content, 6) == upcoming_dates(await state(h), 6)
 
 
+async def test_the_calendar_file_speaks_the_members_language(harness: EngineHarness) -> None:
+    """The words the file carries (its description) are the catalogue's, in the language of
+    the member it is sent to."""
+    h = harness
+    await h.cmd("alice", "create Nordic set")
+    await h.cmd("alice", "language sv")
+    await h.cmd("bob", "join")
+    await h.cmd("carol", "join")
+    await h.cmd("carol", "language en mine")
+    await h.cmd("alice", "schedule 2027-03-02 10:00 every 2w")
+    h.take()
+    await h.cmd("bob", "calendar")
+    await h.cmd("carol", "calendar")
+    sent = h.take()
+    (swedish,) = Calendar.from_ical(dms_to(sent, "bob")[0].attachment.content).walk("VEVENT")
+    assert str(swedish["description"]) == "Nordic set: möte i lärgruppen"
+    (english,) = Calendar.from_ical(dms_to(sent, "carol")[0].attachment.content).walk("VEVENT")
+    assert str(english["description"]) == "Nordic set: action learning set meeting"
+
+
 async def test_forget_me_erases_apology_notes_and_action_histories(
         harness: EngineHarness) -> None:
     h = harness
